@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_CFG_H
+#define VSW_CFG_H
+
+/**
+ * @file
+ * The configuration document as C structures. A struct vsw_config is produced by cfg_parse()
+ * from JSON, checked as a whole by cfg_check(), and owned by the control thread. Nothing in it
+ * is read by workers: they read the struct dp_snap built from it (snap.c).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "ctrl_err.h"
+#include "dp.h"
+
+/** Longest port name, including the NUL. */
+#define CFG_NAME_LEN 32
+/** Most extra EAL arguments. */
+#define CFG_MAX_EAL_ARGS 32
+/** Most static MAC entries. */
+#define CFG_MAX_STATIC_FDB 65536
+
+/** Port types. */
+enum cfg_port_type {
+	CFG_PORT_DPDK = 0,  /**< any ethdev by devargs: PCI address or vdev */
+	CFG_PORT_VHOST,     /**< vhost-user socket (net_vhost PMD) */
+};
+
+/** vhost-user socket roles. */
+enum cfg_vhost_mode {
+	CFG_VHOST_SERVER = 0, /**< vswd creates the socket, QEMU connects */
+	CFG_VHOST_CLIENT,     /**< QEMU is the server; vswd connects and reconnects */
+};
+
+/** The "dpdk" section: EAL settings (all need a restart to change). */
+struct cfg_dpdk {
+	char lcores[128];       /**< EAL --lcores value, e.g. "0-1" */
+	uint32_t main_lcore;    /**< lcore of the control thread */
+	uint32_t memory_mb;     /**< hugepage memory reserved at start (-m) */
+	char huge_dir[256];     /**< hugetlbfs mount, "" = EAL default */
+	char file_prefix[64];   /**< EAL --file-prefix */
+	bool in_memory;         /**< --in-memory: no hugepage files, no secondary processes */
+	bool no_huge;           /**< --no-huge: plain memory (no vhost-user) */
+	char log_level[32];     /**< EAL --log-level for vswd's messages */
+	uint32_t n_eal_args;    /**< entries in eal_args */
+	char eal_args[CFG_MAX_EAL_ARGS][256]; /**< extra EAL arguments, passed last */
+};
+
+/** The "switch" section. */
+struct cfg_switch {
+	uint32_t fdb_max_entries; /**< most learned MAC entries */
+	uint32_t fdb_aging_s;     /**< idle seconds before a learned entry is removed, 0: never */
+	uint32_t stats_interval_s; /**< print statistics every N seconds, 0: only on SIGUSR1 */
+};
+
+/** One entry of "ports". */
+struct cfg_port {
+	char name[CFG_NAME_LEN];   /**< unique name */
+	uint32_t type;             /**< enum cfg_port_type */
+	char devargs[512];         /**< dpdk: PCI address or vdev devargs */
+	char path[108];            /**< vhost-user: socket path */
+	uint32_t mode;             /**< vhost-user: enum cfg_vhost_mode */
+	uint32_t queues;           /**< RX queues (dpdk) or queue pairs (vhost-user) */
+	uint32_t rx_desc;          /**< RX descriptors per queue (mbufs reserved for vhost-user) */
+	uint32_t tx_desc;          /**< TX descriptors per queue */
+	uint32_t mtu;              /**< L3 MTU, 68..9000 */
+	uint32_t admin_up;         /**< "admin": 1 = "up", 0 = "down" */
+	uint32_t vlan_mode;        /**< enum dp_vlan_mode */
+	uint32_t access_vlan;      /**< access: the VLAN */
+	uint32_t native_vlan;      /**< trunk: native VLAN, 0 = none */
+	uint64_t allowed[DP_VLAN_WORDS]; /**< trunk: allowed VLANs (bitmap) */
+};
+
+/** One entry of "fdb": a static MAC. */
+struct cfg_fdb {
+	uint8_t mac[6];          /**< unicast MAC */
+	uint32_t vlan;           /**< VLAN ID */
+	char port[CFG_NAME_LEN]; /**< port name */
+	uint16_t port_idx;       /**< resolved port index (cfg_check) */
+};
+
+/** A whole configuration document. */
+struct vsw_config {
+	struct cfg_dpdk dpdk;        /**< "dpdk" */
+	struct cfg_switch sw;        /**< "switch" */
+	uint32_t n_ports;            /**< entries in ports */
+	struct cfg_port ports[VSW_MAX_PORTS]; /**< "ports", index = vswd port index */
+	uint32_t n_fdb;              /**< entries in fdb */
+	struct cfg_fdb *fdb;         /**< "fdb" (malloc'd, n_fdb entries) */
+};
+
+/**
+ * Parses and checks the JSON document @p root into @p c (zeroed first). Unknown keys,
+ * wrong types, out-of-range values and inconsistencies are errors naming the JSON path.
+ * @return 0, or -EINVAL with @p e filled (and @p c released).
+ */
+int cfg_parse(json_t *root, struct vsw_config *c, struct ctrl_err *e);
+
+/** Reads and parses @p file; as cfg_parse(), also for unreadable files and bad JSON. */
+int cfg_load_file(const char *file, struct vsw_config *c, struct ctrl_err *e);
+
+/** Checks the cross-field rules of a parsed @p c. @return 0 or -EINVAL with @p e filled. */
+int cfg_check(struct vsw_config *c, struct ctrl_err *e);
+
+/** Releases what @p c owns. */
+void cfg_free(struct vsw_config *c);
+
+/** Name of port type @p t ("dpdk", "vhost-user"). */
+const char *cfg_port_type_name(uint32_t t);
+
+#endif

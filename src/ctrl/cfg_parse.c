@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ether.h>
+
+#include "cfg.h"
+#include "cfg_schema.h"
+
+static const char *const port_types[] = { "dpdk", "vhost-user", NULL };
+static const char *const vhost_modes[] = { "server", "client", NULL };
+static const char *const admin_states[] = { "down", "up", NULL };
+static const char *const vlan_modes[] = { "access", "trunk", NULL };
+
+const char *
+cfg_port_type_name(uint32_t t)
+{
+	return t < RTE_DIM(port_types) - 1 ? port_types[t] : "?";
+}
+
+/* "dpdk.eal_args": array of strings. */
+static int
+parse_eal_args(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	struct cfg_dpdk *d = obj;
+	char sub[256];
+	size_t i;
+	json_t *a;
+
+	d->n_eal_args = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return ctrl_errf(e, path, "expected an array of strings");
+	if (json_array_size(v) > CFG_MAX_EAL_ARGS)
+		return ctrl_errf(e, path, "at most %d arguments", CFG_MAX_EAL_ARGS);
+	json_array_foreach(v, i, a) {
+		cfg_path_idx(sub, sizeof(sub), path, i);
+		if (!json_is_string(a) || json_string_length(a) == 0 ||
+				json_string_length(a) >= sizeof(d->eal_args[0]) ||
+				strlen(json_string_value(a)) != json_string_length(a))
+			return ctrl_errf(e, sub, "expected a string of 1..%zu bytes",
+					sizeof(d->eal_args[0]) - 1);
+		strcpy(d->eal_args[d->n_eal_args++], json_string_value(a));
+	}
+	return 0;
+}
+
+static const struct cfg_item dpdk_items[] = {
+	{ .key = "lcores", .type = CFG_T_STR, .off = offsetof(struct cfg_dpdk, lcores),
+	  .size = sizeof(((struct cfg_dpdk *)0)->lcores), .def_str = "0-1",
+	  .help = "EAL --lcores: the main lcore runs the control thread, every other lcore a worker" },
+	{ .key = "main_lcore", .type = CFG_T_UINT, .off = offsetof(struct cfg_dpdk, main_lcore),
+	  .max = 1023, .def = 0, .help = "lcore of the control thread" },
+	{ .key = "memory_mb", .type = CFG_T_UINT, .off = offsetof(struct cfg_dpdk, memory_mb),
+	  .min = 64, .max = 1048576, .def = 512, .help = "hugepage memory reserved at start, MiB" },
+	{ .key = "huge_dir", .type = CFG_T_STR, .off = offsetof(struct cfg_dpdk, huge_dir),
+	  .size = sizeof(((struct cfg_dpdk *)0)->huge_dir), .help = "hugetlbfs mount to use" },
+	{ .key = "file_prefix", .type = CFG_T_STR, .off = offsetof(struct cfg_dpdk, file_prefix),
+	  .size = sizeof(((struct cfg_dpdk *)0)->file_prefix), .def_str = "vswd",
+	  .help = "EAL --file-prefix (hugepage file and runtime directory names)" },
+	{ .key = "in_memory", .type = CFG_T_BOOL, .off = offsetof(struct cfg_dpdk, in_memory),
+	  .help = "EAL --in-memory: no hugepage files (no secondary processes)" },
+	{ .key = "no_huge", .type = CFG_T_BOOL, .off = offsetof(struct cfg_dpdk, no_huge),
+	  .help = "EAL --no-huge: ordinary memory; vhost-user ports need hugepages" },
+	{ .key = "log_level", .type = CFG_T_STR, .off = offsetof(struct cfg_dpdk, log_level),
+	  .size = sizeof(((struct cfg_dpdk *)0)->log_level), .def_str = "notice",
+	  .help = "log level of vswd and DPDK: error, warning, notice, info, debug" },
+	{ .key = "eal_args", .type = CFG_T_FUNC, .fn = parse_eal_args,
+	  .help = "extra EAL arguments, passed after the ones above" },
+	CFG_ITEM_END
+};
+
+static const struct cfg_item switch_items[] = {
+	{ .key = "fdb_max_entries", .type = CFG_T_UINT,
+	  .off = offsetof(struct cfg_switch, fdb_max_entries), .min = 16, .max = 1 << 22,
+	  .def = 8192, .help = "most learned MAC entries; learning beyond is counted as overflow" },
+	{ .key = "fdb_aging_s", .type = CFG_T_UINT, .off = offsetof(struct cfg_switch, fdb_aging_s),
+	  .max = 1000000, .def = 300, .live = true,
+	  .help = "seconds before an idle learned MAC is removed, 0: never" },
+	{ .key = "stats_interval_s", .type = CFG_T_UINT,
+	  .off = offsetof(struct cfg_switch, stats_interval_s), .max = 86400, .def = 0,
+	  .live = true, .help = "print statistics every N seconds, 0: only on SIGUSR1" },
+	CFG_ITEM_END
+};
+
+/* One VLAN ID or "a-b" range of the trunk's allowed list into @p bm. */
+static int
+parse_vlan_range(json_t *a, uint64_t *bm, const char *path, struct ctrl_err *e)
+{
+	long lo, hi, v;
+	char *end;
+
+	if (json_is_integer(a)) {
+		lo = hi = (long)json_integer_value(a);
+	} else if (json_is_string(a)) {
+		const char *s = json_string_value(a);
+
+		lo = strtol(s, &end, 10);
+		if (end == s || *end != '-')
+			return ctrl_errf(e, path, "expected a VLAN ID or a range \"first-last\"");
+		s = end + 1;
+		hi = strtol(s, &end, 10);
+		if (end == s || *end != '\0')
+			return ctrl_errf(e, path, "expected a VLAN ID or a range \"first-last\"");
+	} else {
+		return ctrl_errf(e, path, "expected a VLAN ID or a range \"first-last\"");
+	}
+	if (lo < 1 || hi > DP_VLAN_MAX || lo > hi)
+		return ctrl_errf(e, path, "VLAN IDs must be 1..%d and first <= last", DP_VLAN_MAX);
+	for (v = lo; v <= hi; v++)
+		dp_vlan_set(bm, (uint16_t)v);
+	return 0;
+}
+
+static int
+parse_allowed(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	struct cfg_port *p = obj;
+	char sub[256];
+	size_t i;
+	json_t *a;
+	int rc;
+
+	memset(p->allowed, 0, sizeof(p->allowed));
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return ctrl_errf(e, path, "expected an array of VLAN IDs and ranges");
+	json_array_foreach(v, i, a) {
+		cfg_path_idx(sub, sizeof(sub), path, i);
+		rc = parse_vlan_range(a, p->allowed, sub, e);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static const struct cfg_item vlan_items[] = {
+	{ .key = "mode", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, vlan_mode),
+	  .names = vlan_modes, .def = DP_VLAN_ACCESS, .help = "access or trunk" },
+	{ .key = "vlan", .type = CFG_T_UINT, .off = offsetof(struct cfg_port, access_vlan),
+	  .min = 1, .max = DP_VLAN_MAX, .def = 1, .help = "access: the port's VLAN" },
+	{ .key = "native", .type = CFG_T_UINT, .off = offsetof(struct cfg_port, native_vlan),
+	  .max = DP_VLAN_MAX, .def = 0, .help = "trunk: VLAN of untagged frames, 0: drop them" },
+	{ .key = "allowed", .type = CFG_T_FUNC, .fn = parse_allowed,
+	  .help = "trunk: tagged VLANs carried: IDs and \"first-last\" ranges" },
+	CFG_ITEM_END
+};
+
+static int
+parse_port_vlan(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	struct cfg_port *p = obj;
+	if (v == NULL) {
+		p->vlan_mode = DP_VLAN_ACCESS;
+		p->access_vlan = 1;
+		p->native_vlan = 0;
+		memset(p->allowed, 0, sizeof(p->allowed));
+		return 0;
+	}
+	if (cfg_schema_apply(v, vlan_items, obj, path, e) != 0)
+		return -EINVAL;
+	if (p->vlan_mode == DP_VLAN_ACCESS) {
+		char sub[256];
+
+		if (json_object_get(v, "allowed") != NULL || json_object_get(v, "native") != NULL) {
+			cfg_path_key(sub, sizeof(sub), path,
+					json_object_get(v, "allowed") ? "allowed" : "native");
+			return ctrl_errf(e, sub, "only a trunk port has this key");
+		}
+	} else {
+		char sub[256];
+
+		if (json_object_get(v, "vlan") != NULL) {
+			cfg_path_key(sub, sizeof(sub), path, "vlan");
+			return ctrl_errf(e, sub, "a trunk port has \"allowed\" and \"native\", not \"vlan\"");
+		}
+		p->access_vlan = 0;
+		if (p->native_vlan != 0)
+			dp_vlan_set(p->allowed, (uint16_t)p->native_vlan);
+	}
+	return 0;
+}
+
+static const struct cfg_item port_items[] = {
+	{ .key = "name", .type = CFG_T_STR, .off = offsetof(struct cfg_port, name),
+	  .size = CFG_NAME_LEN, .required = true, .help = "unique port name" },
+	{ .key = "type", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, type),
+	  .names = port_types, .required = true, .help = "dpdk or vhost-user" },
+	{ .key = "devargs", .type = CFG_T_STR, .off = offsetof(struct cfg_port, devargs),
+	  .size = sizeof(((struct cfg_port *)0)->devargs),
+	  .help = "dpdk: PCI address or vdev, e.g. \"net_tap0,iface=vsw0\"" },
+	{ .key = "path", .type = CFG_T_STR, .off = offsetof(struct cfg_port, path),
+	  .size = sizeof(((struct cfg_port *)0)->path), .help = "vhost-user: socket path" },
+	{ .key = "mode", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, mode),
+	  .names = vhost_modes, .def = CFG_VHOST_SERVER,
+	  .help = "vhost-user: server (vswd creates the socket) or client (QEMU does)" },
+	{ .key = "queues", .type = CFG_T_UINT, .off = offsetof(struct cfg_port, queues),
+	  .min = 1, .max = 16, .def = 1,
+	  .help = "RX queues (dpdk) or queue pairs (vhost-user)" },
+	{ .key = "rx_desc", .type = CFG_T_UINT, .off = offsetof(struct cfg_port, rx_desc),
+	  .min = 64, .max = 16384, .def = 1024, .help = "RX ring size per queue" },
+	{ .key = "tx_desc", .type = CFG_T_UINT, .off = offsetof(struct cfg_port, tx_desc),
+	  .min = 64, .max = 16384, .def = 1024, .help = "TX ring size per queue" },
+	{ .key = "mtu", .type = CFG_T_UINT, .off = offsetof(struct cfg_port, mtu),
+	  .min = 68, .max = DP_MTU_MAX, .def = 1500, .help = "L3 MTU, up to 9000 (jumbo)" },
+	{ .key = "admin", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, admin_up),
+	  .names = admin_states, .def = 1, .live = true, .help = "up or down" },
+	{ .key = "vlan", .type = CFG_T_FUNC, .fn = parse_port_vlan,
+	  .help = "VLAN mode: {\"mode\": \"access\", \"vlan\": N} or "
+		  "{\"mode\": \"trunk\", \"allowed\": [...], \"native\": N}" },
+	CFG_ITEM_END
+};
+
+static int
+parse_port(json_t *v, struct cfg_port *p, const char *path, struct ctrl_err *e)
+{
+	memset(p, 0, sizeof(*p));
+	return cfg_schema_apply(v, port_items, p, path, e);
+}
+
+static int
+parse_mac(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	struct cfg_fdb *f = obj;
+	struct rte_ether_addr a;
+
+	if (!json_is_string(v) || rte_ether_unformat_addr(json_string_value(v), &a) != 0)
+		return ctrl_errf(e, path, "expected a MAC address \"xx:xx:xx:xx:xx:xx\"");
+	if (!rte_is_unicast_ether_addr(&a) || rte_is_zero_ether_addr(&a))
+		return ctrl_errf(e, path, "a static entry needs a non-zero unicast MAC");
+	memcpy(f->mac, a.addr_bytes, 6);
+	return 0;
+}
+
+static const struct cfg_item fdb_items[] = {
+	{ .key = "mac", .type = CFG_T_FUNC, .fn = parse_mac, .required = true,
+	  .help = "unicast MAC address" },
+	{ .key = "vlan", .type = CFG_T_UINT, .off = offsetof(struct cfg_fdb, vlan), .min = 1,
+	  .max = DP_VLAN_MAX, .def = 1, .help = "VLAN ID" },
+	{ .key = "port", .type = CFG_T_STR, .off = offsetof(struct cfg_fdb, port),
+	  .size = CFG_NAME_LEN, .required = true, .help = "port name" },
+	CFG_ITEM_END
+};
+
+static int
+parse_ports(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	struct vsw_config *c = obj;
+	char sub[256];
+	size_t i;
+	json_t *a;
+
+	c->n_ports = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return ctrl_errf(e, path, "expected an array of port objects");
+	if (json_array_size(v) > VSW_MAX_PORTS)
+		return ctrl_errf(e, path, "at most %d ports (build option max_ports)", VSW_MAX_PORTS);
+	json_array_foreach(v, i, a) {
+		cfg_path_idx(sub, sizeof(sub), path, i);
+		if (parse_port(a, &c->ports[i], sub, e) != 0)
+			return -EINVAL;
+		c->n_ports++;
+	}
+	return 0;
+}
+
+static int
+parse_fdb(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	struct vsw_config *c = obj;
+	char sub[256];
+	size_t i;
+	json_t *a;
+
+	c->n_fdb = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return ctrl_errf(e, path, "expected an array of {mac, vlan, port} objects");
+	if (json_array_size(v) > CFG_MAX_STATIC_FDB)
+		return ctrl_errf(e, path, "at most %d static entries", CFG_MAX_STATIC_FDB);
+	c->fdb = calloc(json_array_size(v) + 1, sizeof(*c->fdb));
+	if (c->fdb == NULL)
+		return ctrl_errf(e, path, "out of memory");
+	json_array_foreach(v, i, a) {
+		cfg_path_idx(sub, sizeof(sub), path, i);
+		if (cfg_schema_apply(a, fdb_items, &c->fdb[i], sub, e) != 0)
+			return -EINVAL;
+		c->n_fdb++;
+	}
+	return 0;
+}
+
+/* Parses section @p v (absent: all defaults) by @p tbl into @p dst. */
+static int
+parse_section(json_t *v, const struct cfg_item *tbl, void *dst, const char *path,
+		struct ctrl_err *e)
+{
+	json_t *empty;
+	int rc;
+
+	if (v != NULL)
+		return cfg_schema_apply(v, tbl, dst, path, e);
+	empty = json_object();
+	rc = cfg_schema_apply(empty, tbl, dst, path, e);
+	json_decref(empty);
+	return rc;
+}
+
+static int
+parse_dpdk(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	return parse_section(v, dpdk_items, &((struct vsw_config *)obj)->dpdk, path, e);
+}
+
+static int
+parse_switch(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	return parse_section(v, switch_items, &((struct vsw_config *)obj)->sw, path, e);
+}
+
+static const struct cfg_item top_items[] = {
+	{ .key = "dpdk", .type = CFG_T_FUNC, .fn = parse_dpdk, .help = "EAL settings" },
+	{ .key = "switch", .type = CFG_T_FUNC, .fn = parse_switch, .help = "switch-wide settings" },
+	{ .key = "ports", .type = CFG_T_FUNC, .fn = parse_ports, .help = "the ports" },
+	{ .key = "fdb", .type = CFG_T_FUNC, .fn = parse_fdb, .help = "static MAC entries" },
+	CFG_ITEM_END
+};
+
+void
+cfg_free(struct vsw_config *c)
+{
+	free(c->fdb);
+	c->fdb = NULL;
+	c->n_fdb = 0;
+}
+
+int
+cfg_parse(json_t *root, struct vsw_config *c, struct ctrl_err *e)
+{
+	memset(c, 0, sizeof(*c));
+	if (cfg_schema_apply(root, top_items, c, "$", e) != 0 || cfg_check(c, e) != 0) {
+		cfg_free(c);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+cfg_load_file(const char *file, struct vsw_config *c, struct ctrl_err *e)
+{
+	json_error_t je;
+	json_t *root;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	root = json_load_file(file, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL) {
+		if (je.line < 0)
+			return ctrl_errf(e, "$", "%s: %s", file, je.text);
+		return ctrl_errf(e, "$", "%s:%d:%d: %s", file, je.line, je.column, je.text);
+	}
+	rc = cfg_parse(root, c, e);
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_CFG_SCHEMA_H
+#define VSW_CFG_SCHEMA_H
+
+/**
+ * @file
+ * Declarative config items: each key of each JSON object is declared once, with its type,
+ * bounds, default and whether it can change on a running switch. cfg_schema_apply() parses an
+ * object against such a table: unknown keys, missing required keys, wrong types and
+ * out-of-range values are errors naming the JSON path.
+ */
+
+#include <stddef.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "ctrl_err.h"
+
+/** Value types of config items. */
+enum cfg_type {
+	CFG_T_UINT,  /**< JSON integer stored in a uint32_t, within [min, max] */
+	CFG_T_BOOL,  /**< JSON true/false stored in a bool */
+	CFG_T_STR,   /**< JSON string stored in a char[size], 1..size-1 bytes */
+	CFG_T_ENUM,  /**< JSON string, one of names[], stored as its index in a uint32_t */
+	CFG_T_FUNC,  /**< parsed by fn (also called with v == NULL when the key is absent) */
+};
+
+/** Parser of a CFG_T_FUNC item: @p v may be NULL (absent). Returns 0 or -EINVAL. */
+typedef int (*cfg_item_fn)(json_t *v, void *obj, const char *path, struct ctrl_err *e);
+
+/** One key of a JSON object. */
+struct cfg_item {
+	const char *key;          /**< JSON key */
+	enum cfg_type type;       /**< value type */
+	size_t off;               /**< offset of the field in the target struct */
+	size_t size;              /**< CFG_T_STR: size of the char array */
+	uint64_t min;             /**< CFG_T_UINT: smallest value */
+	uint64_t max;             /**< CFG_T_UINT: largest value */
+	uint64_t def;             /**< default (UINT, BOOL, ENUM index) when not required */
+	const char *def_str;      /**< CFG_T_STR default, NULL: empty */
+	const char *const *names; /**< CFG_T_ENUM: NULL-terminated accepted strings */
+	cfg_item_fn fn;           /**< CFG_T_FUNC parser */
+	bool required;            /**< the key must be present */
+	bool live;                /**< may change without a restart */
+	const char *help;         /**< one line for the documentation */
+};
+
+/** Terminates an item table. */
+#define CFG_ITEM_END { .key = NULL }
+
+/**
+ * Parses JSON object @p obj (at JSON path @p path) into @p dst by table @p tbl.
+ * @return 0, or -EINVAL with @p e naming the field.
+ */
+int cfg_schema_apply(json_t *obj, const struct cfg_item *tbl, void *dst, const char *path,
+		struct ctrl_err *e);
+
+/** Writes "@p path.@p key" into @p buf. */
+void cfg_path_key(char *buf, size_t len, const char *path, const char *key);
+
+/** Writes "@p path[@p i]" into @p buf. */
+void cfg_path_idx(char *buf, size_t len, const char *path, size_t i);
+
+#endif

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "ctrl.h"
+#include "snap.h"
+#include "vsw_log.h"
+
+/* Size of each worker's learn event ring. */
+#define CTRL_LEARN_RING 1024
+
+static int
+ctrl_workers_create(struct vsw_ctrl *c, struct ctrl_err *e)
+{
+	char name[RTE_RING_NAMESIZE];
+	unsigned int lcore;
+	uint16_t i = 0;
+
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct pmd_worker *pw;
+
+		pw = rte_zmalloc_socket("vsw_worker", sizeof(*pw), RTE_CACHE_LINE_SIZE,
+				rte_lcore_to_socket_id(lcore));
+		if (pw == NULL)
+			return ctrl_errf(e, "$.dpdk.memory_mb", "out of memory for worker %u", i);
+		c->workers[i] = pw;
+		snprintf(name, sizeof(name), "vsw_learn_%u", i);
+		pw->dp.learn_ring = rte_ring_create_elem(name, sizeof(struct dp_learn_ev),
+				CTRL_LEARN_RING, rte_lcore_to_socket_id(lcore),
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (pw->dp.learn_ring == NULL)
+			return ctrl_errf(e, "$.dpdk.memory_mb", "learn ring of worker %u: %s", i,
+					rte_strerror(rte_errno));
+		pw->sh = &c->sh;
+		pw->lcore = lcore;
+		pw->dp.id = i;
+		pw->dp.tsc_hz = c->tsc_hz;
+		pw->dp.fdb_refresh = c->tsc_hz;
+		pw->dp.learn_repost = c->tsc_hz / 10;
+		pw->dp.fdb = c->fdb;
+		pw->dp.pool = c->pool;
+		i++;
+	}
+	return 0;
+}
+
+int
+ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
+{
+	unsigned int n_workers = rte_lcore_count() - 1;
+	size_t sz;
+
+	memset(c, 0, sizeof(*c));
+	c->cfg.dpdk = cfg->dpdk;
+	c->cfg.sw = cfg->sw;
+	c->tsc_hz = rte_get_tsc_hz();
+	if (n_workers == 0 || n_workers > VSW_MAX_WORKERS)
+		return ctrl_errf(e, "$.dpdk.lcores", "%u worker lcores: need 1..%d besides the "
+				"main lcore", n_workers, VSW_MAX_WORKERS);
+	c->n_workers = (uint16_t)n_workers;
+	mem_plan(cfg, n_workers, 0, &c->mem);
+	if (c->mem.total_mb > cfg->dpdk.memory_mb)
+		return ctrl_errf(e, "$.dpdk.memory_mb", "the config needs %u MiB, %u reserved",
+				c->mem.total_mb, cfg->dpdk.memory_mb);
+	c->pool = rte_pktmbuf_pool_create("vsw_mbufs", c->mem.n_mbufs, MEM_POOL_CACHE, 0,
+			(uint16_t)(RTE_PKTMBUF_HEADROOM + c->mem.data_room), rte_socket_id());
+	if (c->pool == NULL) {
+		ctrl_errf(e, "$.dpdk.memory_mb", "cannot allocate %u mbufs (%" PRIu64 " MiB): %s",
+				c->mem.n_mbufs, c->mem.pool_bytes >> 20, rte_strerror(rte_errno));
+		goto fail;
+	}
+	sz = rte_rcu_qsbr_get_memsize(n_workers);
+	c->sh.qsv = rte_zmalloc("vsw_qsbr", sz, RTE_CACHE_LINE_SIZE);
+	if (c->sh.qsv == NULL || rte_rcu_qsbr_init(c->sh.qsv, n_workers) != 0) {
+		ctrl_errf(e, "$.dpdk.memory_mb", "out of memory for RCU");
+		goto fail;
+	}
+	c->fdb = dp_fdb_create("vsw_fdb", cfg->sw.fdb_max_entries, cfg->n_fdb + 1024,
+			(uint64_t)cfg->sw.fdb_aging_s * c->tsc_hz, c->sh.qsv, (int)rte_socket_id());
+	if (c->fdb == NULL) {
+		ctrl_errf(e, "$.switch.fdb_max_entries", "cannot create the MAC table: %s",
+				rte_strerror(rte_errno));
+		goto fail;
+	}
+	if (ctrl_workers_create(c, e) != 0)
+		goto fail;
+	/* Workers always find a snapshot, even before the first port. */
+	if (ctrl_publish(c, e) != 0)
+		goto fail;
+	return 0;
+fail:
+	ctrl_fini(c);
+	return -EINVAL;
+}
+
+int
+ctrl_publish(struct vsw_ctrl *c, struct ctrl_err *e)
+{
+	struct dp_snap *s, *old;
+
+	s = snap_build(&c->cfg, c->ports, c->n_workers, c->gen + 1, e);
+	if (s == NULL)
+		return -ENOMEM;
+	old = c->sh.snap;
+	__atomic_store_n(&c->sh.snap, s, __ATOMIC_RELEASE);
+	c->gen++;
+	if (c->running)
+		rte_rcu_qsbr_synchronize(c->sh.qsv, RTE_QSBR_THRID_INVALID);
+	snap_free(old);
+	return 0;
+}
+
+/* One line saying what a port is, for the start-up report. */
+static void
+ctrl_port_report(const struct vsw_ctrl *c, uint16_t i)
+{
+	const struct cfg_port *p = &c->cfg.ports[i];
+	const struct pmd_port *pp = &c->ports[i];
+	char vl[96];
+
+	if (p->vlan_mode == DP_VLAN_ACCESS)
+		snprintf(vl, sizeof(vl), "access VLAN %u", p->access_vlan);
+	else
+		snprintf(vl, sizeof(vl), "trunk, native VLAN %u", p->native_vlan);
+	if (p->type == CFG_PORT_VHOST)
+		VSW_LOG(NOTICE, "port %u %s: vhost-user %s %s, %u queue pair(s), MTU %u, %s, "
+				"admin %s\n", i, p->name, p->mode == CFG_VHOST_SERVER ? "server" :
+				"client", p->path, p->queues, p->mtu, vl, p->admin_up ? "up" : "down");
+	else
+		VSW_LOG(NOTICE, "port %u %s: dpdk %s (%s, ethdev %u), %u RX / %u TX queue(s), "
+				"%u/%u descriptors, MTU %u, %s, admin %s\n", i, p->name, p->devargs,
+				pp->driver, pp->eth_id, pp->n_rxq, pp->n_txq, p->rx_desc, p->tx_desc,
+				p->mtu, vl, p->admin_up ? "up" : "down");
+}
+
+int
+ctrl_port_add(struct vsw_ctrl *c, const struct cfg_port *spec, struct ctrl_err *e)
+{
+	uint16_t idx = (uint16_t)c->cfg.n_ports;
+	struct vsw_config *cand;
+	int rc;
+
+	if (idx >= VSW_MAX_PORTS)
+		return ctrl_errf(e, "$.ports", "at most %d ports", VSW_MAX_PORTS);
+	cand = malloc(sizeof(*cand));
+	if (cand == NULL)
+		return ctrl_errf(e, "$.ports", "out of memory");
+	*cand = c->cfg;
+	cand->ports[idx] = *spec;
+	cand->n_ports++;
+	rc = cfg_check(cand, e);
+	free(cand);
+	if (rc != 0)
+		return rc;
+	rc = pmd_port_open(&c->ports[idx], spec, idx, c->n_workers, c->pool, e);
+	if (rc != 0)
+		return rc;
+	c->cfg.ports[idx] = *spec;
+	c->cfg.n_ports++;
+	rc = ctrl_publish(c, e);
+	if (rc != 0) {
+		c->cfg.n_ports--;
+		pmd_port_close(&c->ports[idx]);
+		return rc;
+	}
+	ctrl_port_report(c, idx);
+	return idx;
+}
+
+int
+ctrl_fdb_add(struct vsw_ctrl *c, const struct cfg_fdb *spec, struct ctrl_err *e)
+{
+	struct rte_ether_addr mac;
+	struct cfg_fdb f = *spec, *grown;
+	const struct cfg_port *p = NULL;
+	uint32_t i;
+
+	for (i = 0; i < c->cfg.n_ports; i++)
+		if (strcmp(c->cfg.ports[i].name, f.port) == 0)
+			p = &c->cfg.ports[i];
+	if (p == NULL)
+		return ctrl_errf(e, "$.fdb.port", "no port is named \"%s\"", f.port);
+	if (p->vlan_mode == DP_VLAN_ACCESS ? p->access_vlan != f.vlan :
+			!dp_vlan_test(p->allowed, (uint16_t)f.vlan))
+		return ctrl_errf(e, "$.fdb.vlan", "port \"%s\" is not a member of VLAN %u",
+				f.port, f.vlan);
+	f.port_idx = (uint16_t)(p - c->cfg.ports);
+	/* Grow by doubling: n_fdb a power of two (or zero) means the array is full. */
+	if ((c->cfg.n_fdb & (c->cfg.n_fdb - 1)) == 0) {
+		grown = realloc(c->cfg.fdb, sizeof(*grown) * (c->cfg.n_fdb ? 2 * c->cfg.n_fdb : 1));
+		if (grown == NULL)
+			return ctrl_errf(e, "$.fdb", "out of memory");
+		c->cfg.fdb = grown;
+	}
+	memcpy(mac.addr_bytes, f.mac, 6);
+	if (dp_fdb_add_static(c->fdb, dp_fdb_key((uint16_t)f.vlan, &mac), f.port_idx) != 0)
+		return ctrl_errf(e, "$.fdb", "MAC table full");
+	c->cfg.fdb[c->cfg.n_fdb++] = f;
+	return 0;
+}
+
+int
+ctrl_apply_initial(struct vsw_ctrl *c, struct vsw_config *initial, struct ctrl_err *e)
+{
+	uint32_t i;
+	int rc;
+
+	for (i = 0; i < initial->n_ports; i++) {
+		rc = ctrl_port_add(c, &initial->ports[i], e);
+		if (rc < 0)
+			return rc;
+	}
+	for (i = 0; i < initial->n_fdb; i++) {
+		rc = ctrl_fdb_add(c, &initial->fdb[i], e);
+		if (rc != 0) {
+			/* Name the entry of the document: "$.fdb.port" -> "$.fdb[i].port". */
+			char path[sizeof(e->path)];
+
+			snprintf(path, sizeof(path), "$.fdb[%u]%s", i, e->path + strlen("$.fdb"));
+			snprintf(e->path, sizeof(e->path), "%s", path);
+			return rc;
+		}
+	}
+	if (initial->n_fdb > 0)
+		VSW_LOG(NOTICE, "%u static MAC entries\n", initial->n_fdb);
+	return 0;
+}
+
+int
+ctrl_start_workers(struct vsw_ctrl *c)
+{
+	uint16_t i;
+	int rc;
+
+	c->running = true;
+	for (i = 0; i < c->n_workers; i++) {
+		rc = rte_eal_remote_launch(pmd_worker_main, c->workers[i], c->workers[i]->lcore);
+		if (rc != 0) {
+			VSW_LOG(ERR, "cannot launch worker %u on lcore %u: %s\n", i,
+					c->workers[i]->lcore, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void
+ctrl_poll(struct vsw_ctrl *c)
+{
+	uint64_t now = rte_rdtsc();
+	struct ctrl_err e;
+	bool changed = false;
+	uint16_t i;
+
+	for (i = 0; i < c->n_workers; i++)
+		dp_fdb_drain(c->fdb, c->workers[i]->dp.learn_ring, now);
+	if (now >= c->next_age) {
+		dp_fdb_age(c->fdb, now);
+		c->next_age = now + c->tsc_hz;
+	}
+	if (now >= c->next_state) {
+		for (i = 0; i < c->cfg.n_ports; i++) {
+			bool was_up = c->ports[i].link_up;
+
+			changed |= pmd_port_poll_state(&c->ports[i]);
+			if (c->ports[i].open && was_up != c->ports[i].link_up) {
+				VSW_LOG(NOTICE, "port %s: link %s\n", c->cfg.ports[i].name,
+						c->ports[i].link_up ? "up" : "down");
+				changed = true;
+			}
+		}
+		if (changed && ctrl_publish(c, &e) != 0)
+			VSW_LOG(ERR, "republishing after a link or queue change: %s\n", e.msg);
+		c->next_state = now + c->tsc_hz / 10;
+	}
+	if (c->cfg.sw.stats_interval_s > 0 && now >= c->next_stats) {
+		if (c->next_stats != 0)
+			ctrl_stats_print(c);
+		c->next_stats = now + c->cfg.sw.stats_interval_s * c->tsc_hz;
+	}
+}
+
+void
+ctrl_fini(struct vsw_ctrl *c)
+{
+	uint16_t i;
+
+	if (c->running) {
+		c->sh.stop = true;
+		rte_eal_mp_wait_lcore();
+		c->running = false;
+	}
+	for (i = 0; i < c->cfg.n_ports; i++)
+		pmd_port_close(&c->ports[i]);
+	for (i = 0; i < c->n_workers; i++) {
+		if (c->workers[i] == NULL)
+			continue;
+		rte_ring_free(c->workers[i]->dp.learn_ring);
+		rte_free(c->workers[i]);
+		c->workers[i] = NULL;
+	}
+	snap_free(c->sh.snap);
+	c->sh.snap = NULL;
+	dp_fdb_free(c->fdb);
+	c->fdb = NULL;
+	rte_free(c->sh.qsv);
+	c->sh.qsv = NULL;
+	rte_mempool_free(c->pool);
+	c->pool = NULL;
+	cfg_free(&c->cfg);
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_CTRL_H
+#define VSW_CTRL_H
+
+/**
+ * @file
+ * The running switch, owned by the control thread (the EAL main lcore). Every operation on it
+ * is one action function below, called by the config loader and the tests (and later the
+ * socket API): each validates everything first, then changes state, then publishes a new
+ * snapshot to the workers. The control thread is also the only MAC table writer.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <rte_mempool.h>
+
+#include "cfg.h"
+#include "fdb.h"
+#include "mem.h"
+#include "port.h"
+#include "worker.h"
+
+/** The running switch. */
+struct vsw_ctrl {
+	struct vsw_config cfg;                /**< running configuration (ports: open ones) */
+	struct pmd_port ports[VSW_MAX_PORTS]; /**< runtime port state, same index as cfg.ports */
+	struct mem_plan mem;                  /**< memory plan the pool was sized by */
+	struct rte_mempool *pool;             /**< every mbuf of the switch */
+	struct dp_fdb *fdb;                   /**< MAC table (this thread writes it) */
+	struct pmd_shared sh;                 /**< what the workers read */
+	uint16_t n_workers;                   /**< worker lcores */
+	struct pmd_worker *workers[VSW_MAX_WORKERS]; /**< worker contexts */
+	uint64_t gen;                         /**< generation of the published snapshot */
+	uint64_t tsc_hz;                      /**< TSC frequency */
+	uint64_t next_age;                    /**< TSC of the next aging pass */
+	uint64_t next_state;                  /**< TSC of the next link/queue state poll */
+	uint64_t next_stats;                  /**< TSC of the next periodic statistics print */
+	bool running;                         /**< workers launched */
+};
+
+/**
+ * Creates the switch sized for @p cfg: the mbuf pool, the MAC table, RCU and the worker
+ * contexts, for the EAL's worker lcores. Takes the "dpdk" and "switch" sections of @p cfg;
+ * opens no port (see ctrl_apply_initial()). @return 0, or a negative errno with @p e filled;
+ * nothing is left allocated on failure.
+ */
+int ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e);
+
+/**
+ * Action: adds the port @p spec: checks it against the running config, opens it, publishes.
+ * @return its port index (>= 0), or a negative errno with @p e filled and nothing changed.
+ */
+int ctrl_port_add(struct vsw_ctrl *c, const struct cfg_port *spec, struct ctrl_err *e);
+
+/**
+ * Action: adds the static MAC entry @p spec (port by name).
+ * @return 0, or a negative errno with @p e filled and nothing changed.
+ */
+int ctrl_fdb_add(struct vsw_ctrl *c, const struct cfg_fdb *spec, struct ctrl_err *e);
+
+/**
+ * Opens every port and static entry of @p initial through the actions above.
+ * @return 0, or a negative errno with @p e filled (ports opened so far stay open: the caller
+ * calls ctrl_fini()).
+ */
+int ctrl_apply_initial(struct vsw_ctrl *c, struct vsw_config *initial, struct ctrl_err *e);
+
+/** Builds a snapshot from the running state and publishes it. @return 0 or -errno, @p e. */
+int ctrl_publish(struct vsw_ctrl *c, struct ctrl_err *e);
+
+/** Launches the worker lcores. @return 0 or a negative errno. */
+int ctrl_start_workers(struct vsw_ctrl *c);
+
+/**
+ * One control-loop iteration: applies learn events, ages the MAC table, polls link and
+ * vhost queue state (republishing when TX queues changed), prints periodic statistics.
+ */
+void ctrl_poll(struct vsw_ctrl *c);
+
+/** Stops the workers, closes every port, frees everything ctrl_init() made. */
+void ctrl_fini(struct vsw_ctrl *c);
+
+/** Statistics of the running switch as a JSON object (caller owns the reference). */
+json_t *ctrl_stats_json(const struct vsw_ctrl *c);
+
+/** Prints the statistics: a table for people, then one "vswd-stats {...}" JSON line. */
+void ctrl_stats_print(const struct vsw_ctrl *c);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "mem.h"
+
+uint32_t
+mem_handoff_size(const struct cfg_port *p)
+{
+	return rte_align32pow2(p->tx_desc);
+}
+
+void
+mem_plan(const struct vsw_config *c, uint32_t n_workers, uint32_t data_room,
+		struct mem_plan *mp)
+{
+	struct rte_mempool_objsz osz;
+	uint64_t held = 0, inflight = 0, elt, cap;
+	uint32_t i, max_frame = 0;
+
+	if (data_room == 0)
+		data_room = RTE_MBUF_DEFAULT_DATAROOM;
+	for (i = 0; i < c->n_ports; i++) {
+		const struct cfg_port *p = &c->ports[i];
+		uint32_t txq = RTE_MIN(n_workers, p->queues);
+
+		if (p->type == CFG_PORT_DPDK) {
+			/* A NIC keeps an mbuf in every RX descriptor, and TX descriptors hold
+			 * frames until completion; a dpdk port gets a TX queue per worker. */
+			held += (uint64_t)p->queues * p->rx_desc;
+			inflight += (uint64_t)RTE_MAX(n_workers, 1u) * p->tx_desc;
+		} else {
+			/* vhost-user copies into and out of guest memory: only bursts and the
+			 * TX handoff ring hold mbufs. */
+			held += (uint64_t)p->queues * DP_BURST;
+			if (txq < n_workers)
+				inflight += mem_handoff_size(p);
+		}
+		max_frame = RTE_MAX(max_frame, p->mtu + DP_L2_OVERHEAD);
+	}
+	mp->data_room = data_room;
+	mp->segs_per_frame = (max_frame + data_room - 1) / data_room;
+	if (mp->segs_per_frame == 0)
+		mp->segs_per_frame = 1;
+	/* Per worker: its mempool cache, a TX buffer per port, one burst in flight. */
+	inflight += (uint64_t)n_workers * (c->n_ports * MEM_TXBUF + 2 * DP_BURST);
+	held += (uint64_t)(n_workers + 1) * MEM_POOL_CACHE;
+	cap = held + inflight * mp->segs_per_frame;
+	/* Headroom for flood copies and bursts between stages, then at least 8K. */
+	cap += cap / 4;
+	cap = RTE_MAX(cap, (uint64_t)8191);
+	mp->n_mbufs = (uint32_t)RTE_MIN(cap, (uint64_t)UINT32_MAX);
+
+	elt = rte_mempool_calc_obj_size(sizeof(struct rte_mbuf) + RTE_PKTMBUF_HEADROOM +
+			data_room, 0, &osz);
+	mp->pool_bytes = (uint64_t)mp->n_mbufs * elt;
+	/* rte_hash with extendable buckets: about 128 bytes per entry with our entry array. */
+	mp->fdb_bytes = ((uint64_t)c->sw.fdb_max_entries + c->n_fdb) * 5 / 4 * 128 + 65536;
+	/* Learn rings, worker contexts, snapshots (two alive during a swap), handoff rings. */
+	mp->other_bytes = (uint64_t)n_workers * (1024 * 16 + sizeof(struct dp_worker) +
+			VSW_MAX_PORTS * MEM_TXBUF * sizeof(void *)) +
+		2 * (sizeof(struct dp_snap) + 4096 * sizeof(struct dp_vlan_members));
+	for (i = 0; i < c->n_ports; i++)
+		mp->other_bytes += mem_handoff_size(&c->ports[i]) * sizeof(void *);
+	mp->total_mb = (uint32_t)((mp->pool_bytes + mp->fdb_bytes + mp->other_bytes +
+			(1 << 20) - 1) >> 20) + MEM_EAL_BASE_MB;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_MEM_H
+#define VSW_MEM_H
+
+/**
+ * @file
+ * Hugepage memory planning: how many mbufs of what size the configured ports, queues, ring
+ * sizes and MTUs need, and what vswd needs in all. Pure arithmetic on the config, usable
+ * before the EAL starts, so a config that cannot fit is refused with the figure it needs.
+ */
+
+#include <stdint.h>
+
+#include "cfg.h"
+
+/** Ports, queues and buffers per worker that the datapath keeps mbufs in. */
+#define MEM_TXBUF 64          /**< mbufs buffered per (worker, port) before a TX burst */
+#define MEM_POOL_CACHE 256    /**< per-lcore mempool cache */
+#define MEM_EAL_BASE_MB 48    /**< EAL, drivers and DPDK's own memzones (measured) */
+
+/** A memory plan. */
+struct mem_plan {
+	uint32_t data_room;     /**< mbuf data room (bytes after the headroom) */
+	uint32_t segs_per_frame; /**< mbufs the largest frame needs */
+	uint32_t n_mbufs;       /**< mbufs in the pool */
+	uint64_t pool_bytes;    /**< bytes of the mbuf pool */
+	uint64_t fdb_bytes;     /**< bytes of the MAC table */
+	uint64_t other_bytes;   /**< rings, snapshots, worker contexts */
+	uint32_t total_mb;      /**< everything incl. MEM_EAL_BASE_MB, rounded up */
+};
+
+/**
+ * Plans memory for @p c with @p n_workers workers and mbufs of @p data_room bytes
+ * (0: RTE_MBUF_DEFAULT_DATAROOM). Never fails.
+ */
+void mem_plan(const struct vsw_config *c, uint32_t n_workers, uint32_t data_room,
+		struct mem_plan *mp);
+
+/** Handoff ring size of port @p p (power of two, >= its tx_desc). */
+uint32_t mem_handoff_size(const struct cfg_port *p);
+
+#endif

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "snap.h"
+
+/* The port's TX queues usable now, in order; all configured ones if none is reported. */
+static uint16_t
+snap_txqs(const struct pmd_port *pp, uint16_t *q)
+{
+	uint16_t i, n = 0;
+
+	for (i = 0; i < pp->n_txq && i < 32; i++)
+		if (pp->txq_enabled & (1u << i))
+			q[n++] = i;
+	if (n == 0)
+		for (i = 0; i < pp->n_txq; i++)
+			q[n++] = i;
+	return n;
+}
+
+/* Fills s->port[idx]; -EINVAL if workers would share a TX queue with no handoff ring. */
+static int
+snap_port(struct dp_snap *s, const struct cfg_port *cp, const struct pmd_port *pp,
+		uint16_t idx, uint16_t n_workers)
+{
+	struct dp_port *dp = &s->port[idx];
+	uint16_t q[VSW_MAX_WORKERS > 32 ? VSW_MAX_WORKERS : 32];
+	uint16_t nq, w;
+
+	dp->in_use = 1;
+	dp->eth_id = pp->eth_id;
+	dp->admin_up = cp->admin_up != 0;
+	dp->link_up = pp->link_up;
+	dp->vlan_mode = (uint8_t)cp->vlan_mode;
+	dp->access_vlan = (uint16_t)cp->access_vlan;
+	dp->native_vlan = (uint16_t)cp->native_vlan;
+	dp->mtu = (uint16_t)cp->mtu;
+	dp->n_txq = pp->n_txq;
+	dp->handoff = pp->handoff;
+	if (cp->vlan_mode == DP_VLAN_ACCESS)
+		dp_vlan_set(dp->vlans, dp->access_vlan);
+	else
+		memcpy(dp->vlans, cp->allowed, sizeof(dp->vlans));
+
+	nq = snap_txqs(pp, q);
+	for (w = 0; w < n_workers; w++) {
+		/* Worker w owns queue q[w] when there is one; the others hand off to worker 0,
+		 * which owns q[0] and drains the ring into it. */
+		dp->tx_own[w] = w < nq;
+		dp->txq[w] = q[w % nq];
+	}
+	if (pp->handoff != NULL) {
+		/* Drained whenever it exists, so nothing waits in it across snapshots. */
+		struct dp_worker_plan *pl = &s->plan[0];
+
+		pl->drain[pl->n_drain].port = idx;
+		pl->drain[pl->n_drain].queue = q[0];
+		pl->drain[pl->n_drain].ring = pp->handoff;
+		pl->n_drain++;
+	}
+	return nq < n_workers && pp->handoff == NULL ? -EINVAL : 0;
+}
+
+/* Per-VLAN member lists: one allocation behind s->vlan[]. */
+static int
+snap_vlans(struct dp_snap *s, struct ctrl_err *e)
+{
+	struct dp_vlan_members *pool;
+	uint32_t vid, n_used = 0, k = 0;
+	uint16_t i;
+
+	for (vid = 1; vid <= DP_VLAN_MAX; vid++)
+		for (i = 0; i < s->n_ports; i++)
+			if (s->port[i].admin_up && s->port[i].link_up &&
+					dp_vlan_test(s->port[i].vlans, (uint16_t)vid)) {
+				n_used++;
+				break;
+			}
+	if (n_used == 0)
+		return 0;
+	pool = rte_zmalloc("vsw_snap_vlans", n_used * sizeof(*pool), RTE_CACHE_LINE_SIZE);
+	if (pool == NULL)
+		return ctrl_errf(e, "$.ports", "out of memory for VLAN member lists");
+	s->vlan_pool = pool;
+	for (vid = 1; vid <= DP_VLAN_MAX; vid++) {
+		struct dp_vlan_members *vm = NULL;
+
+		for (i = 0; i < s->n_ports; i++) {
+			const struct dp_port *p = &s->port[i];
+
+			if (!p->admin_up || !p->link_up || !dp_vlan_test(p->vlans, (uint16_t)vid))
+				continue;
+			if (vm == NULL)
+				vm = &pool[k++];
+			if (dp_port_tags(p, (uint16_t)vid))
+				vm->tagged[vm->n_tagged++] = i;
+			else
+				vm->untagged[vm->n_untagged++] = i;
+		}
+		s->vlan[vid] = vm;
+	}
+	return 0;
+}
+
+struct dp_snap *
+snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_workers,
+		uint64_t gen, struct ctrl_err *e)
+{
+	struct dp_snap *s;
+	uint32_t i, q, k = 0;
+
+	if (n_workers == 0 || n_workers > VSW_MAX_WORKERS) {
+		ctrl_errf(e, "$.dpdk.lcores", "%u workers: need 1..%d", n_workers, VSW_MAX_WORKERS);
+		return NULL;
+	}
+	s = rte_zmalloc("vsw_snap", sizeof(*s), RTE_CACHE_LINE_SIZE);
+	if (s == NULL) {
+		ctrl_errf(e, "$", "out of memory for a snapshot");
+		return NULL;
+	}
+	s->gen = gen;
+	s->n_workers = n_workers;
+	for (i = 0; i < c->n_ports; i++) {
+		if (!ports[i].open)
+			continue;
+		if (snap_port(s, &c->ports[i], &ports[i], (uint16_t)i, n_workers) != 0) {
+			char path[64];
+
+			snprintf(path, sizeof(path), "$.ports[%u]", i);
+			ctrl_errf(e, path, "fewer TX queues than workers and no handoff ring");
+			snap_free(s);
+			return NULL;
+		}
+		s->n_ports = (uint16_t)(i + 1);
+	}
+	if (snap_vlans(s, e) != 0) {
+		snap_free(s);
+		return NULL;
+	}
+	/* Spread the (port, queue) RX pairs over the workers, round robin. */
+	for (i = 0; i < s->n_ports; i++) {
+		if (!s->port[i].in_use || !s->port[i].admin_up)
+			continue;
+		for (q = 0; q < ports[i].n_rxq; q++, k++) {
+			struct dp_worker_plan *pl = &s->plan[k % n_workers];
+
+			if (pl->n_rxq >= DP_MAX_POLL) {
+				ctrl_errf(e, "$.ports", "more than %d RX queues per worker", DP_MAX_POLL);
+				snap_free(s);
+				return NULL;
+			}
+			pl->rxq[pl->n_rxq].port = (uint16_t)i;
+			pl->rxq[pl->n_rxq].queue = (uint16_t)q;
+			pl->n_rxq++;
+		}
+	}
+	return s;
+}
+
+void
+snap_free(struct dp_snap *s)
+{
+	if (s == NULL)
+		return;
+	rte_free(s->vlan_pool);
+	rte_free(s);
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_DP_H
+#define VSW_DP_H
+
+/**
+ * @file
+ * Types shared by every datapath stage.
+ *
+ * Ownership: a struct dp_snap is built by the control thread (src/ctrl/snap.c), published with a
+ * release store and never modified afterwards; workers load it once per poll-loop iteration and
+ * drop it when they report quiescent (rte_rcu_qsbr). A struct dp_worker belongs to one worker
+ * lcore: only that lcore writes it; the control thread reads its counters (torn 64-bit reads do
+ * not happen on x86_64).
+ *
+ * Per-packet metadata lives in standard mbuf fields, written by the stages in this order:
+ *   m->port        vswd port index of the ingress port (set by the dispatcher at RX)
+ *   m->l2_len      Ethernet header length including an 802.1Q tag (parse)
+ *   m->packet_type RTE_PTYPE_L2_ETHER or RTE_PTYPE_L2_ETHER_VLAN as received (parse)
+ *   m->vlan_tci    TCI of the received tag, or 0 (parse); the switching VLAN ID (vlan_in)
+ * After vlan_in every frame is untagged: egress inserts the tag its port needs (vlan_out).
+ */
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_ether.h>
+
+#include "dp_drops.h"
+
+#ifndef VSW_MAX_PORTS
+#define VSW_MAX_PORTS 64
+#endif
+#ifndef VSW_MAX_WORKERS
+#define VSW_MAX_WORKERS 16
+#endif
+
+/** Packets per RX burst and per stage call. */
+#define DP_BURST 32
+/** Highest valid VLAN ID (4095 is reserved). */
+#define DP_VLAN_MAX 4094
+/** Words in a VLAN membership bitmap. */
+#define DP_VLAN_WORDS (4096 / 64)
+/** Most RX queues one worker polls. */
+#define DP_MAX_POLL 64
+/** Largest MTU a port may have (jumbo frames). */
+#define DP_MTU_MAX 9000
+/** Bytes of Ethernet header and one 802.1Q tag counted on top of the MTU. */
+#define DP_L2_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
+
+/*
+ * next[] codes written by stages. Values below VSW_MAX_PORTS are a unicast output port.
+ */
+/** Packet goes on to the next stage. */
+#define DP_NEXT_CONT 0x8000
+/** Packet is flooded to the members of its VLAN (flood stage, then the dispatcher). */
+#define DP_NEXT_FLOOD 0x8001
+/** Base of drop codes: DP_NEXT_DROP_BASE + enum dp_drop. */
+#define DP_NEXT_DROP_BASE 0xc000
+
+/** next[] code for a drop with reason @p r. */
+#define dp_next_drop(r) ((uint16_t)(DP_NEXT_DROP_BASE + (r)))
+/** True when next[] code @p n is a drop. */
+#define dp_next_is_drop(n) ((n) >= DP_NEXT_DROP_BASE)
+/** Drop reason of next[] code @p n (only when dp_next_is_drop(n)). */
+#define dp_next_reason(n) ((enum dp_drop)((n) - DP_NEXT_DROP_BASE))
+
+/** VLAN mode of a port. */
+enum dp_vlan_mode {
+	DP_VLAN_ACCESS = 0, /**< untagged frames only, switched in the port's access VLAN */
+	DP_VLAN_TRUNK,      /**< tagged frames of allowed VLANs, untagged ones in the native VLAN */
+};
+
+/** Per-port state a worker needs; part of the snapshot, read-only. */
+struct dp_port {
+	uint16_t eth_id;        /**< DPDK ethdev port id */
+	uint8_t in_use;         /**< slot holds a configured port */
+	uint8_t admin_up;       /**< forwards traffic (admin state "up") */
+	uint8_t link_up;        /**< link up when the snapshot was built (vhost: guest attached) */
+	uint8_t vlan_mode;      /**< enum dp_vlan_mode */
+	uint16_t access_vlan;   /**< access mode: the port's VLAN */
+	uint16_t native_vlan;   /**< trunk mode: VLAN of untagged frames, 0 = none (drop them) */
+	uint16_t mtu;           /**< L3 MTU; frames longer than mtu + L2 header are dropped */
+	uint16_t n_txq;         /**< TX queues configured on the ethdev */
+	uint16_t txq[VSW_MAX_WORKERS];  /**< TX queue each worker uses */
+	uint8_t tx_own[VSW_MAX_WORKERS]; /**< 1: worker owns txq[w]; 0: hand off to its owner */
+	struct rte_ring *handoff;       /**< MP/SC ring to the owner of txq[w] when !tx_own[w] */
+	uint64_t vlans[DP_VLAN_WORDS];  /**< VLAN membership bitmap (access VLAN or allowed list) */
+};
+
+/** Ports of one VLAN, split by egress encoding; read-only in the snapshot. */
+struct dp_vlan_members {
+	uint16_t n_untagged;           /**< entries in untagged[] */
+	uint16_t n_tagged;             /**< entries in tagged[] */
+	uint16_t untagged[VSW_MAX_PORTS]; /**< admin- and link-up members sending it untagged */
+	uint16_t tagged[VSW_MAX_PORTS];   /**< admin- and link-up members sending it tagged */
+};
+
+/** One RX queue a worker polls. */
+struct dp_rxq {
+	uint16_t port;  /**< vswd port index */
+	uint16_t queue; /**< ethdev RX queue id */
+};
+
+/** One TX handoff ring a worker drains into a TX queue it owns. */
+struct dp_drain {
+	uint16_t port;          /**< vswd port index */
+	uint16_t queue;         /**< ethdev TX queue id owned by this worker */
+	struct rte_ring *ring;  /**< the port's handoff ring */
+};
+
+/** What one worker does; part of the snapshot. */
+struct dp_worker_plan {
+	uint16_t n_rxq;                    /**< entries in rxq[] */
+	uint16_t n_drain;                  /**< entries in drain[] */
+	struct dp_rxq rxq[DP_MAX_POLL];    /**< RX queues this worker polls */
+	struct dp_drain drain[VSW_MAX_PORTS]; /**< handoff rings this worker drains */
+};
+
+/** Immutable configuration snapshot read by the workers. */
+struct dp_snap {
+	uint64_t gen;                             /**< generation, increases with each publish */
+	uint16_t n_ports;                         /**< highest port index in use + 1 */
+	uint16_t n_workers;                       /**< workers planned for */
+	struct dp_port port[VSW_MAX_PORTS];       /**< indexed by vswd port index */
+	struct dp_vlan_members *vlan[4096];       /**< members per VLAN ID; NULL: no member */
+	struct dp_worker_plan plan[VSW_MAX_WORKERS]; /**< per worker RX and drain lists */
+	struct dp_vlan_members *vlan_pool;        /**< storage behind vlan[] (owned) */
+};
+
+/** Per-port counters kept by one worker. */
+struct dp_port_ctr {
+	uint64_t rx_pkts;   /**< frames received from the port */
+	uint64_t rx_bytes;  /**< bytes received from the port */
+	uint64_t rx_drops;  /**< received frames dropped by a stage (any reason) */
+	uint64_t tx_pkts;   /**< frames the port accepted for transmission */
+	uint64_t tx_bytes;  /**< bytes the port accepted */
+	uint64_t tx_drops;  /**< frames for this port that were not sent (egress drops) */
+};
+
+struct dp_fdb;
+
+/** A MAC learning event posted by a worker to the FDB writer. */
+struct dp_learn_ev {
+	uint64_t key;   /**< dp_fdb key: VLAN and MAC (see fdb.h) */
+	uint16_t port;  /**< port the MAC was seen on */
+	uint16_t pad[3]; /**< keeps the element 16 bytes */
+};
+
+/** Slots in the worker's "recently posted" learn cache. */
+#define DP_LEARN_CACHE 256
+
+/** Per-worker datapath context; written only by its worker. */
+struct dp_worker {
+	uint16_t id;             /**< worker index, also its RCU thread id */
+	uint64_t now;            /**< TSC, read once per poll-loop iteration */
+	uint64_t tsc_hz;         /**< TSC ticks per second */
+	uint64_t fdb_refresh;    /**< refresh an entry's last-seen at most this often (TSC) */
+	uint64_t learn_repost;   /**< re-post the same learn event after this long (TSC) */
+	struct dp_fdb *fdb;      /**< MAC table (read side) */
+	struct rte_ring *learn_ring; /**< SP/SC ring of struct dp_learn_ev to the FDB writer */
+	struct rte_mempool *pool;    /**< mbufs for flood copies */
+	uint16_t n_learn;        /**< events gathered in the current burst */
+	struct dp_learn_ev learn[DP_BURST]; /**< events gathered in the current burst */
+	struct {
+		uint64_t key;    /**< key last posted in this slot */
+		uint64_t when;   /**< TSC of that post */
+		uint16_t port;   /**< port of that post */
+	} learn_cache[DP_LEARN_CACHE];   /**< suppresses repeated posts of one event */
+	uint64_t learn_posted;   /**< learn events posted */
+	uint64_t learn_lost;     /**< learn events lost to a full ring */
+	uint64_t busy_cycles;    /**< TSC spent in iterations that moved packets */
+	uint64_t idle_cycles;    /**< TSC spent in iterations that moved none */
+	uint64_t loops;          /**< poll-loop iterations */
+	uint64_t drops[DP_DROP_MAX];        /**< dropped packets by reason */
+	struct dp_port_ctr port[VSW_MAX_PORTS]; /**< per-port counters */
+} __rte_cache_aligned;
+
+/** True when VLAN @p vid is set in bitmap @p bm. */
+static inline bool
+dp_vlan_test(const uint64_t *bm, uint16_t vid)
+{
+	return (bm[vid >> 6] >> (vid & 63)) & 1;
+}
+
+/** Sets VLAN @p vid in bitmap @p bm. */
+static inline void
+dp_vlan_set(uint64_t *bm, uint16_t vid)
+{
+	bm[vid >> 6] |= UINT64_C(1) << (vid & 63);
+}
+
+/** True when port @p p sends VLAN @p vid tagged. */
+static inline bool
+dp_port_tags(const struct dp_port *p, uint16_t vid)
+{
+	return p->vlan_mode == DP_VLAN_TRUNK && vid != p->native_vlan;
+}
+
+/** Counts a drop of @p m at ingress: per reason and against its ingress port. */
+static inline void
+dp_count_rx_drop(struct dp_worker *w, const struct rte_mbuf *m, enum dp_drop r)
+{
+	w->drops[r]++;
+	w->port[m->port].rx_drops++;
+}
+
+#endif

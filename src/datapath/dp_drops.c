@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "dp_drops.h"
+
+#define DP_DROP_NAME_(e, name, desc) name,
+#define DP_DROP_DESC_(e, name, desc) desc,
+static const char *const dp_drop_names[DP_DROP_MAX] = { DP_DROPS(DP_DROP_NAME_) };
+static const char *const dp_drop_descs[DP_DROP_MAX] = { DP_DROPS(DP_DROP_DESC_) };
+
+const char *
+dp_drop_name(enum dp_drop r)
+{
+	return (unsigned int)r < DP_DROP_MAX ? dp_drop_names[r] : "unknown";
+}
+
+const char *
+dp_drop_desc(enum dp_drop r)
+{
+	return (unsigned int)r < DP_DROP_MAX ? dp_drop_descs[r] : "unknown";
+}

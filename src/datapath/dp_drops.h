@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_DP_DROPS_H
+#define VSW_DP_DROPS_H
+
+/**
+ * @file
+ * Drop reasons, one X-macro list per stage: X(ENUM, "name", "description").
+ * The enum and the strings the statistics report are generated from these lists; a drop
+ * reason is never written anywhere else. Counting happens in one place, the dispatcher
+ * (src/pmd/dispatch.c), from the next[] codes the stages write.
+ */
+
+/** Drops decided by the parse stage (parse.c). */
+#define DP_PARSE_DROPS(X) \
+	X(PARSE_RUNT, "parse_runt", "frame shorter than its Ethernet or 802.1Q header") \
+	X(PARSE_SRC_MCAST, "parse_src_multicast", "source MAC is a group (multicast/broadcast) address") \
+	X(PARSE_SRC_ZERO, "parse_src_zero", "source MAC is 00:00:00:00:00:00") \
+	X(PARSE_QINQ, "parse_qinq", "stacked 802.1Q or 802.1ad tags are not switched") \
+	X(PARSE_OVERSIZE, "parse_oversize", "frame longer than the ingress port's MTU allows")
+
+/** Drops decided by the ingress VLAN stage (vlan_in.c). */
+#define DP_VLAN_IN_DROPS(X) \
+	X(VLAN_TAGGED_ON_ACCESS, "vlan_tagged_on_access", "802.1Q tagged frame on an access port") \
+	X(VLAN_NOT_ALLOWED, "vlan_not_allowed", "tagged frame's VLAN is not in the trunk's allowed list") \
+	X(VLAN_NO_NATIVE, "vlan_untagged_no_native", "untagged frame on a trunk without a native VLAN") \
+	X(VLAN_RESERVED, "vlan_reserved", "frame tagged with reserved VLAN ID 4095") \
+	X(VLAN_NO_HEADROOM, "vlan_strip_failed", "tag could not be stripped (header not in first segment)")
+
+/** Drops decided by the MAC learning and lookup stage (l2.c). */
+#define DP_L2_DROPS(X) \
+	X(L2_SAME_PORT, "l2_same_port", "destination MAC is learned on the ingress port") \
+	X(L2_DST_DOWN, "l2_dst_port_down", "destination port is administratively down")
+
+/** Drops decided by the flood stage (flood.c). */
+#define DP_FLOOD_DROPS(X) \
+	X(FLOOD_NO_MEMBERS, "flood_no_members", "no port other than the ingress port is in the VLAN")
+
+/** Drops decided by the egress VLAN stage (vlan_out.c). */
+#define DP_VLAN_OUT_DROPS(X) \
+	X(EGRESS_LINK_DOWN, "egress_link_down", "egress port's link is down (vhost-user: no guest)") \
+	X(EGRESS_NOT_MEMBER, "egress_not_member", "egress port is not a member of the frame's VLAN") \
+	X(EGRESS_MTU, "egress_mtu", "frame longer than the egress port's MTU allows") \
+	X(EGRESS_NO_HEADROOM, "egress_no_headroom", "no headroom to insert the 802.1Q tag")
+
+/** Drops decided by the dispatcher (src/pmd/dispatch.c, src/pmd/worker.c). */
+#define DP_DISPATCH_DROPS(X) \
+	X(FLOOD_COPY_FAILED, "flood_copy_failed", "mbuf pool empty while copying a flooded frame") \
+	X(TX_FULL, "tx_full", "egress port's TX queue was full") \
+	X(TX_HANDOFF_FULL, "tx_handoff_full", "handoff ring to the owner of the TX queue was full")
+
+/** Every drop reason, in order. */
+#define DP_DROPS(X) DP_PARSE_DROPS(X) DP_VLAN_IN_DROPS(X) DP_L2_DROPS(X) \
+	DP_FLOOD_DROPS(X) DP_VLAN_OUT_DROPS(X) DP_DISPATCH_DROPS(X)
+
+#define DP_DROP_ENUM_(e, name, desc) DP_DROP_##e,
+/** Drop reasons; DP_DROP_MAX is their number. */
+enum dp_drop {
+	DP_DROPS(DP_DROP_ENUM_)
+	DP_DROP_MAX
+};
+#undef DP_DROP_ENUM_
+
+/** Short name of drop reason @p r as the statistics report it ("parse_runt"). */
+const char *dp_drop_name(enum dp_drop r);
+
+/** One-line description of drop reason @p r. */
+const char *dp_drop_desc(enum dp_drop r);
+
+#endif

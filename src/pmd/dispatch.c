@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The dispatcher: runs the stages in order on one RX burst and does everything they only
+ * decide: frees and counts drops, replicates flooded frames, buffers frames for TX.
+ */
+#include <rte_ethdev.h>
+
+#include "flood.h"
+#include "l2.h"
+#include "parse.h"
+#include "vlan_in.h"
+#include "vlan_out.h"
+#include "worker.h"
+
+/* Counts and frees the packets the last stage dropped; keeps the others in order. */
+static uint16_t
+dispatch_compact(struct pmd_worker *pw, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	struct rte_mbuf *drop[DP_BURST];
+	uint16_t i, k = 0, nd = 0;
+
+	for (i = 0; i < n; i++) {
+		if (dp_next_is_drop(next[i])) {
+			dp_count_rx_drop(&pw->dp, pkts[i], dp_next_reason(next[i]));
+			drop[nd++] = pkts[i];
+		} else {
+			pkts[k] = pkts[i];
+			next[k++] = next[i];
+		}
+	}
+	rte_pktmbuf_free_bulk(drop, nd);
+	return k;
+}
+
+/* Counts an egress drop of one reference to @p m on port @p port and releases it. */
+static inline void
+dispatch_egress_drop(struct pmd_worker *pw, uint16_t port, uint16_t code, struct rte_mbuf *m)
+{
+	pw->dp.drops[dp_next_reason(code)]++;
+	pw->dp.port[port].tx_drops++;
+	rte_pktmbuf_free(m);
+}
+
+static inline void
+dispatch_unicast(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
+		struct rte_mbuf *m)
+{
+	uint16_t r = dp_vlan_out_one(&s->port[port], m);
+
+	if (unlikely(r != DP_NEXT_CONT))
+		dispatch_egress_drop(pw, port, r, m);
+	else
+		pmd_tx_enqueue(pw, s, port, m);
+}
+
+/*
+ * Keeps the ports of @p list (except @p in_port) that may send @p m; counts the others as
+ * egress drops without touching @p m. @return ports kept in @p out.
+ */
+static uint16_t
+dispatch_flood_filter(struct pmd_worker *pw, const struct dp_snap *s, const uint16_t *list,
+		uint16_t n, uint16_t in_port, const struct rte_mbuf *m, uint16_t *out)
+{
+	uint16_t i, k = 0, r;
+
+	for (i = 0; i < n; i++) {
+		if (list[i] == in_port)
+			continue;
+		r = dp_vlan_out_check(&s->port[list[i]], m);
+		if (likely(r == DP_NEXT_CONT)) {
+			out[k++] = list[i];
+		} else {
+			pw->dp.drops[dp_next_reason(r)]++;
+			pw->dp.port[list[i]].tx_drops++;
+		}
+	}
+	return k;
+}
+
+/* Counts @p n lost copies (reason @p code) against the ports in @p ports. */
+static void
+dispatch_flood_lost(struct pmd_worker *pw, const uint16_t *ports, uint16_t n, uint16_t code)
+{
+	uint16_t i;
+
+	pw->dp.drops[dp_next_reason(code)] += n;
+	for (i = 0; i < n; i++)
+		pw->dp.port[ports[i]].tx_drops++;
+}
+
+/*
+ * Sends @p m to every other member of its VLAN. The untagged members share @p m, the tagged
+ * ones share one tagged copy (or @p m itself when there is no untagged member).
+ */
+static void
+dispatch_flood(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf *m)
+{
+	const struct dp_vlan_members *vm = s->vlan[m->vlan_tci & RTE_VLAN_ID_MASK];
+	uint16_t ut[VSW_MAX_PORTS], tg[VSW_MAX_PORTS], nut, ntg, i, r;
+	struct rte_mbuf *c = NULL;
+
+	nut = dispatch_flood_filter(pw, s, vm->untagged, vm->n_untagged, in_port, m, ut);
+	ntg = dispatch_flood_filter(pw, s, vm->tagged, vm->n_tagged, in_port, m, tg);
+	if (ntg > 0) {
+		c = nut > 0 ? rte_pktmbuf_copy(m, pw->dp.pool, 0, UINT32_MAX) : m;
+		if (unlikely(c == NULL)) {
+			dispatch_flood_lost(pw, tg, ntg, dp_next_drop(DP_DROP_FLOOD_COPY_FAILED));
+		} else if (unlikely((r = dp_vlan_out_tag(c)) != DP_NEXT_CONT)) {
+			dispatch_flood_lost(pw, tg, ntg, r);
+			rte_pktmbuf_free(c);
+		} else {
+			if (ntg > 1)
+				rte_pktmbuf_refcnt_update(c, (int16_t)(ntg - 1));
+			for (i = 0; i < ntg; i++)
+				pmd_tx_enqueue(pw, s, tg[i], c);
+		}
+	}
+	if (nut > 0) {
+		if (nut > 1)
+			rte_pktmbuf_refcnt_update(m, (int16_t)(nut - 1));
+		for (i = 0; i < nut; i++)
+			pmd_tx_enqueue(pw, s, ut[i], m);
+	} else if (c != m) {
+		/* Nobody took the original: every destination was filtered or is tagged. */
+		rte_pktmbuf_free(m);
+	}
+}
+
+void
+pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_port_ctr *pc = &pw->dp.port[in_port];
+	const struct dp_port *in = &s->port[in_port];
+	struct dp_worker *w = &pw->dp;
+	uint16_t next[DP_BURST], i;
+	uint64_t bytes = 0;
+
+	for (i = 0; i < n; i++) {
+		pkts[i]->port = in_port;
+		bytes += rte_pktmbuf_pkt_len(pkts[i]);
+	}
+	pc->rx_pkts += n;
+	pc->rx_bytes += bytes;
+
+	if (dp_parse_burst(w, in, pkts, n, next) != 0)
+		n = dispatch_compact(pw, pkts, n, next);
+	if (dp_vlan_in_burst(w, in, pkts, n, next) != 0)
+		n = dispatch_compact(pw, pkts, n, next);
+	if (n == 0)
+		return;
+	if (dp_l2_burst(w, s, in_port, pkts, n, next) +
+			dp_flood_burst(w, s, in_port, pkts, n, next) != 0)
+		n = dispatch_compact(pw, pkts, n, next);
+	for (i = 0; i < n; i++) {
+		if (likely(next[i] < VSW_MAX_PORTS))
+			dispatch_unicast(pw, s, next[i], pkts[i]);
+		else
+			dispatch_flood(pw, s, in_port, pkts[i]);
+	}
+}

@@ -1,0 +1,297 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_eth_vhost.h>
+#include <rte_ethdev.h>
+
+#include "eal_args.h"
+#include "mem.h"
+#include "port.h"
+#include "vsw_log.h"
+
+/* Drivers that chain mbufs for frames larger than one mbuf without the SCATTER offload. */
+static const char *const chaining_drivers[] = {
+	"net_vhost", "net_pcap", "net_ring", "net_null", "net_virtio_user", NULL
+};
+
+static bool
+driver_chains(const char *drv)
+{
+	int i;
+
+	for (i = 0; chaining_drivers[i] != NULL; i++)
+		if (strcmp(drv, chaining_drivers[i]) == 0)
+			return true;
+	return false;
+}
+
+/* mkdir -p of the directory holding @p path. */
+static int
+make_parent_dir(const char *path)
+{
+	char dir[108], *s;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	s = strrchr(dir, '/');
+	if (s == NULL || s == dir)
+		return 0;
+	*s = '\0';
+	for (s = dir + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return mkdir(dir, 0755) != 0 && errno != EEXIST ? -errno : 0;
+}
+
+/* A server socket path must be free: remove a stale socket nobody listens on. */
+static int
+vhost_server_path_prepare(const char *path, const char *jpath, struct ctrl_err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd, rc;
+
+	if (make_parent_dir(path) != 0)
+		return ctrl_errf(e, jpath, "cannot create the directory of %s: %s", path,
+				strerror(errno));
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		return ctrl_errf(e, jpath, "%s exists and is not a socket", path);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return ctrl_errf(e, jpath, "socket: %s", strerror(errno));
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	if (rc == 0)
+		return ctrl_errf(e, jpath, "%s is in use by another process", path);
+	VSW_LOG(NOTICE, "removing stale vhost-user socket %s\n", path);
+	unlink(path);
+	return 0;
+}
+
+/* Finds the ethdev a just-probed @p devargs created. */
+static int
+find_eth(const char *devargs, uint16_t *eth_id)
+{
+	struct rte_dev_iterator it;
+	uint16_t id;
+
+	RTE_ETH_FOREACH_MATCHING_DEV(id, devargs, &it) {
+		*eth_id = id;
+		rte_eth_iterator_cleanup(&it);
+		return 0;
+	}
+	return -ENODEV;
+}
+
+static int
+port_queues(struct pmd_port *pp, const struct cfg_port *cfg, const struct rte_eth_dev_info *di,
+		uint16_t n_workers, struct rte_mempool *pool, const char *jpath, struct ctrl_err *e)
+{
+	struct rte_eth_conf conf = { 0 };
+	uint32_t frame = cfg->mtu + DP_L2_OVERHEAD;
+	uint32_t room = rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM;
+	uint16_t nb_rxd = (uint16_t)cfg->rx_desc, nb_txd = (uint16_t)cfg->tx_desc, q;
+	char sub[160];
+	int rc;
+
+	if (cfg->queues > di->max_rx_queues) {
+		snprintf(sub, sizeof(sub), "%s.queues", jpath);
+		return ctrl_errf(e, sub, "device %s has at most %u RX queues", pp->devname,
+				di->max_rx_queues);
+	}
+	pp->n_rxq = (uint16_t)cfg->queues;
+	if (cfg->type == CFG_PORT_VHOST)
+		pp->n_txq = (uint16_t)cfg->queues;
+	else
+		pp->n_txq = RTE_MAX(RTE_MIN(n_workers, di->max_tx_queues), 1);
+
+	if (cfg->mtu >= di->min_mtu && cfg->mtu <= di->max_mtu)
+		conf.rxmode.mtu = cfg->mtu;
+	if (frame > room) {
+		if (di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
+			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+		else if (!driver_chains(di->driver_name)) {
+			snprintf(sub, sizeof(sub), "%s.mtu", jpath);
+			return ctrl_errf(e, sub, "driver %s cannot receive %u-byte frames into "
+					"%u-byte buffers (no scatter)", di->driver_name, frame, room);
+		}
+	}
+	if (di->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+
+	rc = rte_eth_dev_configure(pp->eth_id, pp->n_rxq, pp->n_txq, &conf);
+	if (rc != 0)
+		return ctrl_errf(e, jpath, "configuring %s: %s", pp->devname, strerror(-rc));
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(pp->eth_id, &nb_rxd, &nb_txd);
+	if (rc != 0)
+		return ctrl_errf(e, jpath, "ring sizes of %s: %s", pp->devname, strerror(-rc));
+	for (q = 0; q < pp->n_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(pp->eth_id, q, nb_rxd, rte_eth_dev_socket_id(pp->eth_id),
+				NULL, pool);
+		if (rc != 0)
+			return ctrl_errf(e, jpath, "RX queue %u of %s: %s", q, pp->devname,
+					strerror(-rc));
+	}
+	for (q = 0; q < pp->n_txq; q++) {
+		rc = rte_eth_tx_queue_setup(pp->eth_id, q, nb_txd, rte_eth_dev_socket_id(pp->eth_id),
+				NULL);
+		if (rc != 0)
+			return ctrl_errf(e, jpath, "TX queue %u of %s: %s", q, pp->devname,
+					strerror(-rc));
+	}
+	if (conf.rxmode.mtu == 0)
+		VSW_LOG(WARNING, "port %s: device MTU range %u..%u excludes %u; frames are "
+				"still limited to MTU %u by vswd\n", cfg->name, di->min_mtu,
+				di->max_mtu, cfg->mtu, cfg->mtu);
+	return 0;
+}
+
+int
+pmd_port_open(struct pmd_port *pp, const struct cfg_port *cfg, uint16_t idx,
+		uint16_t n_workers, struct rte_mempool *pool, struct ctrl_err *e)
+{
+	struct rte_eth_dev_info di;
+	char devargs[700], jpath[64], rname[RTE_RING_NAMESIZE];
+	int rc;
+
+	memset(pp, 0, sizeof(*pp));
+	pp->idx = idx;
+	snprintf(jpath, sizeof(jpath), "$.ports[%u]", idx);
+	if (cfg->type == CFG_PORT_VHOST) {
+		char sub[96];
+
+		snprintf(sub, sizeof(sub), "%s.path", jpath);
+		if (cfg->mode == CFG_VHOST_SERVER && vhost_server_path_prepare(cfg->path, sub, e))
+			return -EINVAL;
+		snprintf(pp->devname, sizeof(pp->devname), "net_vhost_%s", cfg->name);
+		snprintf(devargs, sizeof(devargs), "%s,iface=%s,queues=%u,client=%d",
+				pp->devname, cfg->path, cfg->queues, cfg->mode == CFG_VHOST_CLIENT);
+		snprintf(pp->path, sizeof(pp->path), "%s", cfg->path);
+		pp->vhost_server_sock = cfg->mode == CFG_VHOST_SERVER;
+	} else {
+		const char *c = strchr(cfg->devargs, ',');
+		size_t l = c != NULL ? (size_t)(c - cfg->devargs) : strlen(cfg->devargs);
+
+		snprintf(pp->devname, sizeof(pp->devname), "%.*s", (int)l, cfg->devargs);
+		snprintf(devargs, sizeof(devargs), "%s", cfg->devargs);
+	}
+	rc = rte_dev_probe(devargs);
+	if (rc != 0 && rc != -EEXIST) {
+		char sub[96];
+
+		snprintf(sub, sizeof(sub), "%s.%s", jpath,
+				cfg->type == CFG_PORT_VHOST ? "path" : "devargs");
+		return ctrl_errf(e, sub, "cannot open device \"%s\": %s", devargs, strerror(-rc));
+	}
+	if (find_eth(devargs, &pp->eth_id) != 0) {
+		ctrl_errf(e, jpath, "device \"%s\" has no ethdev port", pp->devname);
+		goto detach;
+	}
+	rc = rte_eth_dev_info_get(pp->eth_id, &di);
+	if (rc != 0) {
+		ctrl_errf(e, jpath, "device info of %s: %s", pp->devname, strerror(-rc));
+		goto detach;
+	}
+	snprintf(pp->driver, sizeof(pp->driver), "%s", di.driver_name);
+	if (port_queues(pp, cfg, &di, n_workers, pool, jpath, e) != 0)
+		goto close;
+	if ((cfg->type == CFG_PORT_VHOST && n_workers > 1) || pp->n_txq < n_workers) {
+		snprintf(rname, sizeof(rname), "vsw_ho_%u", idx);
+		pp->handoff = rte_ring_create(rname, mem_handoff_size(cfg), rte_socket_id(),
+				RING_F_SC_DEQ);
+		if (pp->handoff == NULL) {
+			ctrl_errf(e, jpath, "TX handoff ring: %s", rte_strerror(rte_errno));
+			goto close;
+		}
+	}
+	rc = rte_eth_dev_start(pp->eth_id);
+	if (rc != 0) {
+		ctrl_errf(e, jpath, "starting %s: %s", pp->devname, strerror(-rc));
+		goto free_ring;
+	}
+	rc = rte_eth_promiscuous_enable(pp->eth_id);
+	if (rc != 0 && rc != -ENOTSUP)
+		VSW_LOG(WARNING, "port %s: promiscuous mode: %s\n", cfg->name, strerror(-rc));
+	pp->txq_enabled = cfg->type == CFG_PORT_VHOST ? 0 : (uint32_t)((1ULL << pp->n_txq) - 1);
+	pp->open = true;
+	pmd_port_poll_state(pp);
+	return 0;
+
+free_ring:
+	rte_ring_free(pp->handoff);
+	pp->handoff = NULL;
+close:
+	rte_eth_dev_close(pp->eth_id);
+detach:
+	rte_eal_hotplug_remove(cfg->type == CFG_PORT_DPDK && !eal_devargs_is_vdev(pp->devname) ?
+			"pci" : "vdev", pp->devname);
+	if (pp->vhost_server_sock)
+		unlink(pp->path);
+	return -EINVAL;
+}
+
+void
+pmd_port_close(struct pmd_port *pp)
+{
+	struct rte_eth_dev_info di;
+	struct rte_device *dev = NULL;
+	struct rte_mbuf *m;
+
+	if (!pp->open)
+		return;
+	if (rte_eth_dev_info_get(pp->eth_id, &di) == 0)
+		dev = di.device;
+	rte_eth_dev_stop(pp->eth_id);
+	rte_eth_dev_close(pp->eth_id);
+	if (dev != NULL)
+		rte_dev_remove(dev);
+	if (pp->handoff != NULL) {
+		while (rte_ring_dequeue(pp->handoff, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(pp->handoff);
+	}
+	if (pp->vhost_server_sock)
+		unlink(pp->path);
+	pp->open = false;
+}
+
+bool
+pmd_port_poll_state(struct pmd_port *pp)
+{
+	struct rte_eth_vhost_queue_event ev;
+	struct rte_eth_link link;
+	uint32_t before = pp->txq_enabled;
+
+	if (!pp->open)
+		return false;
+	if (rte_eth_link_get_nowait(pp->eth_id, &link) == 0) {
+		pp->link_up = link.link_status == RTE_ETH_LINK_UP;
+		pp->link_speed = link.link_speed;
+	}
+	if (strcmp(pp->driver, "net_vhost") != 0)
+		return false;
+	while (rte_eth_vhost_get_queue_event(pp->eth_id, &ev) == 0) {
+		if (ev.rx || ev.queue_id >= 32)
+			continue;
+		if (ev.enable)
+			pp->txq_enabled |= 1u << ev.queue_id;
+		else
+			pp->txq_enabled &= ~(1u << ev.queue_id);
+	}
+	return pp->txq_enabled != before;
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_PMD_WORKER_H
+#define VSW_PMD_WORKER_H
+
+/**
+ * @file
+ * Worker lcores: the poll loop, the dispatcher that runs the stages and owns every free and
+ * transmit, and per-(worker, port) TX buffers.
+ *
+ * Ownership: struct pmd_shared is written by the control thread (snap: release store on
+ * publish; stop: set once at shutdown) and read by the workers (acquire). A struct pmd_worker
+ * is written only by its lcore; the control thread reads its counters and heartbeat.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_rcu_qsbr.h>
+
+#include "dp.h"
+
+/** mbufs buffered per (worker, port) before a TX burst. */
+#define PMD_TXBUF 64
+
+/** State every worker reads. */
+struct pmd_shared {
+	struct dp_snap *snap;       /**< current snapshot (RCU-protected, load-acquire) */
+	struct rte_rcu_qsbr *qsv;   /**< QSBR variable: one thread id per worker */
+	volatile bool stop;         /**< set by the control thread at shutdown */
+};
+
+/** A TX buffer of one (worker, port). */
+struct pmd_txbuf {
+	uint16_t n;                         /**< buffered mbufs */
+	uint8_t dirty;                      /**< port is on the worker's dirty list */
+	struct rte_mbuf *pkts[PMD_TXBUF];   /**< buffered mbufs */
+};
+
+/** One worker lcore. */
+struct pmd_worker {
+	struct dp_worker dp;          /**< datapath context (counters, FDB, learn ring) */
+	struct pmd_shared *sh;        /**< shared state */
+	unsigned int lcore;           /**< EAL lcore id */
+	uint64_t heartbeat;           /**< incremented every loop iteration */
+	uint16_t n_dirty;             /**< entries in dirty[] */
+	uint16_t dirty[VSW_MAX_PORTS]; /**< ports with buffered TX */
+	struct pmd_txbuf tx[VSW_MAX_PORTS]; /**< TX buffer per port */
+} __rte_cache_aligned;
+
+/** lcore entry point (rte_eal_remote_launch): polls until sh->stop. @p arg: pmd_worker. */
+int pmd_worker_main(void *arg);
+
+/**
+ * Runs the stages on @p n packets received from port @p in_port and sends or frees every one
+ * of them: counted drops are freed in bulk, forwarded frames go to TX buffers.
+ */
+void pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n);
+
+/** Transmits (or hands off) every buffered frame; what cannot be sent is a counted drop. */
+void pmd_tx_flush(struct pmd_worker *pw, const struct dp_snap *s);
+
+/** Queues @p m for port @p port; flushes that buffer when full. */
+void pmd_tx_enqueue(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
+		struct rte_mbuf *m);
+
+#endif

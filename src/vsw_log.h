@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_LOG_H
+#define VSW_LOG_H
+
+#include <rte_log.h>
+
+/** vswd's DPDK log type (registered by vsw_log_init()). */
+extern int vsw_logtype;
+
+/** Logs at RTE_LOG_<level> under vswd's log type. Never on a worker's per-packet path. */
+#define VSW_LOG(level, ...) rte_log(RTE_LOG_##level, vsw_logtype, "vswd: " __VA_ARGS__)
+
+/** Registers vswd's log type at @p level (after rte_eal_init). */
+void vsw_log_init(uint32_t level);
+
+/** RTE_LOG_* level of a config name ("notice"), RTE_LOG_NOTICE if unknown. */
+uint32_t vsw_log_level_parse(const char *name);
+
+#endif
