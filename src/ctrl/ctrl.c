@@ -299,6 +299,8 @@ ctrl_fini(struct vsw_ctrl *c)
 	}
 	for (i = 0; i < c->cfg.n_ports; i++)
 		pmd_port_close(&c->ports[i]);
+	for (i = 0; i < c->cfg.n_ports; i++)
+		pmd_port_free_pool(&c->ports[i]);
 	for (i = 0; i < c->n_workers; i++) {
 		if (c->workers[i] == NULL)
 			continue;

@@ -1,9 +1,37 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
 #include <rte_common.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "eal_args.h"
 #include "mem.h"
+
+/* Drivers that chain mbufs for large frames without the SCATTER offload. */
+static const char *const chaining_drivers[] = {
+	"net_vhost", "net_pcap", "net_ring", "net_null", "net_virtio_user", "net_tap", NULL
+};
+
+bool
+mem_port_needs_jumbo_pool(const struct cfg_port *p, const char *driver, bool scatter)
+{
+	int i;
+
+	if (p->type != CFG_PORT_DPDK || p->mtu + DP_L2_OVERHEAD <= RTE_MBUF_DEFAULT_DATAROOM ||
+			scatter)
+		return false;
+	for (i = 0; chaining_drivers[i] != NULL; i++)
+		if (strncmp(driver, chaining_drivers[i], strlen(chaining_drivers[i])) == 0)
+			return false;
+	return true;
+}
+
+uint32_t
+mem_jumbo_pool_size(const struct cfg_port *p)
+{
+	return p->queues * p->rx_desc + 2 * MEM_TXBUF + 511;
+}
 
 uint32_t
 mem_handoff_size(const struct cfg_port *p)
@@ -61,8 +89,18 @@ mem_plan(const struct vsw_config *c, uint32_t n_workers, uint32_t data_room,
 	mp->other_bytes = (uint64_t)n_workers * (1024 * 16 + sizeof(struct dp_worker) +
 			VSW_MAX_PORTS * MEM_TXBUF * sizeof(void *)) +
 		2 * (sizeof(struct dp_snap) + 4096 * sizeof(struct dp_vlan_members));
-	for (i = 0; i < c->n_ports; i++)
-		mp->other_bytes += mem_handoff_size(&c->ports[i]) * sizeof(void *);
-	mp->total_mb = (uint32_t)((mp->pool_bytes + mp->fdb_bytes + mp->other_bytes +
+	mp->jumbo_bytes = 0;
+	for (i = 0; i < c->n_ports; i++) {
+		const struct cfg_port *p = &c->ports[i];
+
+		mp->other_bytes += mem_handoff_size(p) * sizeof(void *);
+		/* Before probing, PCI devices are assumed to scatter, vdevs by name. */
+		if (mem_port_needs_jumbo_pool(p, p->devargs, !eal_devargs_is_vdev(p->devargs)))
+			mp->jumbo_bytes += (uint64_t)mem_jumbo_pool_size(p) * rte_mempool_calc_obj_size(
+					sizeof(struct rte_mbuf) + RTE_PKTMBUF_HEADROOM +
+					MEM_JUMBO_DATAROOM, 0, &osz);
+	}
+	mp->total_mb = (uint32_t)((mp->pool_bytes + mp->jumbo_bytes + mp->fdb_bytes +
+			mp->other_bytes +
 			(1 << 20) - 1) >> 20) + MEM_EAL_BASE_MB;
 }

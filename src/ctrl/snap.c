@@ -33,7 +33,10 @@ snap_port(struct dp_snap *s, const struct cfg_port *cp, const struct pmd_port *p
 	dp->in_use = 1;
 	dp->eth_id = pp->eth_id;
 	dp->admin_up = cp->admin_up != 0;
-	dp->link_up = pp->link_up;
+	/* Only a vhost-user link means something reliable to forwarding (a guest is attached);
+	 * net_tap, for one, reports "down" once its interface moves to another namespace.
+	 * Other ports always transmit and count what their queue refuses. */
+	dp->link_up = cp->type == CFG_PORT_VHOST ? pp->link_up : 1;
 	dp->vlan_mode = (uint8_t)cp->vlan_mode;
 	dp->access_vlan = (uint16_t)cp->access_vlan;
 	dp->native_vlan = (uint16_t)cp->native_vlan;

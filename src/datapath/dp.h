@@ -76,7 +76,7 @@ struct dp_port {
 	uint16_t eth_id;        /**< DPDK ethdev port id */
 	uint8_t in_use;         /**< slot holds a configured port */
 	uint8_t admin_up;       /**< forwards traffic (admin state "up") */
-	uint8_t link_up;        /**< link up when the snapshot was built (vhost: guest attached) */
+	uint8_t link_up;        /**< may transmit: vhost-user guest attached (others: always 1) */
 	uint8_t vlan_mode;      /**< enum dp_vlan_mode */
 	uint16_t access_vlan;   /**< access mode: the port's VLAN */
 	uint16_t native_vlan;   /**< trunk mode: VLAN of untagged frames, 0 = none (drop them) */

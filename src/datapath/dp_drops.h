@@ -37,7 +37,7 @@
 
 /** Drops decided by the egress VLAN stage (vlan_out.c). */
 #define DP_VLAN_OUT_DROPS(X) \
-	X(EGRESS_LINK_DOWN, "egress_link_down", "egress port's link is down (vhost-user: no guest)") \
+	X(EGRESS_LINK_DOWN, "egress_link_down", "egress vhost-user port has no guest attached") \
 	X(EGRESS_NOT_MEMBER, "egress_not_member", "egress port is not a member of the frame's VLAN") \
 	X(EGRESS_MTU, "egress_mtu", "frame longer than the egress port's MTU allows") \
 	X(EGRESS_NO_HEADROOM, "egress_no_headroom", "no headroom to insert the 802.1Q tag")

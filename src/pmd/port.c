@@ -17,22 +17,6 @@
 #include "port.h"
 #include "vsw_log.h"
 
-/* Drivers that chain mbufs for frames larger than one mbuf without the SCATTER offload. */
-static const char *const chaining_drivers[] = {
-	"net_vhost", "net_pcap", "net_ring", "net_null", "net_virtio_user", NULL
-};
-
-static bool
-driver_chains(const char *drv)
-{
-	int i;
-
-	for (i = 0; chaining_drivers[i] != NULL; i++)
-		if (strcmp(drv, chaining_drivers[i]) == 0)
-			return true;
-	return false;
-}
-
 /* mkdir -p of the directory holding @p path. */
 static int
 make_parent_dir(const char *path)
@@ -106,6 +90,7 @@ port_queues(struct pmd_port *pp, const struct cfg_port *cfg, const struct rte_et
 	uint32_t frame = cfg->mtu + DP_L2_OVERHEAD;
 	uint32_t room = rte_pktmbuf_data_room_size(pool) - RTE_PKTMBUF_HEADROOM;
 	uint16_t nb_rxd = (uint16_t)cfg->rx_desc, nb_txd = (uint16_t)cfg->tx_desc, q;
+	uint32_t overhead;
 	char sub[160];
 	int rc;
 
@@ -120,16 +105,31 @@ port_queues(struct pmd_port *pp, const struct cfg_port *cfg, const struct rte_et
 	else
 		pp->n_txq = RTE_MAX(RTE_MIN(n_workers, di->max_tx_queues), 1);
 
-	if (cfg->mtu >= di->min_mtu && cfg->mtu <= di->max_mtu)
+	/* Set the device MTU only where the device's own limits allow it (ethdev's rule for the
+	 * L2 overhead); vswd enforces the port MTU in the parse stage either way. */
+	overhead = di->max_mtu != UINT16_MAX && di->max_rx_pktlen > di->max_mtu ?
+		di->max_rx_pktlen - di->max_mtu : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	if (cfg->mtu >= di->min_mtu && cfg->mtu <= di->max_mtu &&
+			cfg->mtu + overhead <= di->max_rx_pktlen)
 		conf.rxmode.mtu = cfg->mtu;
-	if (frame > room) {
-		if (di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
-			conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
-		else if (!driver_chains(di->driver_name)) {
+	if (frame > room && (di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER))
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	if (mem_port_needs_jumbo_pool(cfg, di->driver_name,
+			di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)) {
+		char pname[RTE_MEMPOOL_NAMESIZE];
+		uint32_t jroom = MEM_JUMBO_DATAROOM;
+
+		snprintf(pname, sizeof(pname), "vsw_jumbo_%u", pp->idx);
+		pp->jumbo_pool = rte_pktmbuf_pool_create(pname, mem_jumbo_pool_size(cfg),
+				MEM_POOL_CACHE, 0, (uint16_t)(RTE_PKTMBUF_HEADROOM + jroom),
+				rte_eth_dev_socket_id(pp->eth_id));
+		if (pp->jumbo_pool == NULL) {
 			snprintf(sub, sizeof(sub), "%s.mtu", jpath);
-			return ctrl_errf(e, sub, "driver %s cannot receive %u-byte frames into "
-					"%u-byte buffers (no scatter)", di->driver_name, frame, room);
+			return ctrl_errf(e, sub, "no memory for %u jumbo mbufs of %u B (driver %s "
+					"cannot chain): raise $.dpdk.memory_mb", mem_jumbo_pool_size(cfg),
+					jroom, di->driver_name);
 		}
+		pool = pp->jumbo_pool;
 	}
 	if (di->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
@@ -154,10 +154,11 @@ port_queues(struct pmd_port *pp, const struct cfg_port *cfg, const struct rte_et
 			return ctrl_errf(e, jpath, "TX queue %u of %s: %s", q, pp->devname,
 					strerror(-rc));
 	}
-	if (conf.rxmode.mtu == 0)
-		VSW_LOG(WARNING, "port %s: device MTU range %u..%u excludes %u; frames are "
-				"still limited to MTU %u by vswd\n", cfg->name, di->min_mtu,
-				di->max_mtu, cfg->mtu, cfg->mtu);
+	if (conf.rxmode.mtu == 0) {
+		VSW_LOG(NOTICE, "port %s: %s accepts MTU %u..%u, frame %u: device MTU left "
+				"as is, vswd limits frames to MTU %u\n", cfg->name, di->driver_name,
+				di->min_mtu, di->max_mtu, di->max_rx_pktlen, cfg->mtu);
+	}
 	return 0;
 }
 
@@ -237,6 +238,8 @@ free_ring:
 	pp->handoff = NULL;
 close:
 	rte_eth_dev_close(pp->eth_id);
+	rte_mempool_free(pp->jumbo_pool);
+	pp->jumbo_pool = NULL;
 detach:
 	rte_eal_hotplug_remove(cfg->type == CFG_PORT_DPDK && !eal_devargs_is_vdev(pp->devname) ?
 			"pci" : "vdev", pp->devname);
@@ -268,6 +271,13 @@ pmd_port_close(struct pmd_port *pp)
 	if (pp->vhost_server_sock)
 		unlink(pp->path);
 	pp->open = false;
+}
+
+void
+pmd_port_free_pool(struct pmd_port *pp)
+{
+	rte_mempool_free(pp->jumbo_pool);
+	pp->jumbo_pool = NULL;
 }
 
 bool

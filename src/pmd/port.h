@@ -27,6 +27,7 @@ struct pmd_port {
 	uint16_t n_txq;          /**< TX queues configured */
 	uint32_t txq_enabled;    /**< TX queues usable now (bit per queue; vhost: guest-enabled) */
 	struct rte_ring *handoff; /**< MP/SC TX handoff ring, NULL when n_txq >= workers */
+	struct rte_mempool *jumbo_pool; /**< own single-segment jumbo mbufs, NULL: shared pool */
 	bool link_up;            /**< link state last polled */
 	uint32_t link_speed;     /**< link speed last polled, Mbps */
 	bool vhost_server_sock;  /**< vswd created the vhost-user socket at path */
@@ -46,6 +47,12 @@ int pmd_port_open(struct pmd_port *pp, const struct cfg_port *cfg, uint16_t idx,
 
 /** Stops and closes @p pp, detaches its device, removes a socket vswd created. */
 void pmd_port_close(struct pmd_port *pp);
+
+/**
+ * Frees the jumbo pool of a closed port. Its frames may sit in any port's queues until those
+ * close too: call only once every port that could hold them is closed.
+ */
+void pmd_port_free_pool(struct pmd_port *pp);
 
 /**
  * Polls link state and (vhost-user) queue enable events of @p pp.
