@@ -43,8 +43,9 @@ l2_learn_one(struct dp_worker *w, uint64_t key, struct dp_fdb_ent *e, uint16_t i
 		__atomic_store_n(&e->seen, w->now, __ATOMIC_RELAXED);
 }
 
-uint16_t
-dp_l2_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+/* dp_l2_burst() for at most DP_BURST packets (one bulk lookup of 2 * DP_BURST keys). */
+static uint16_t
+l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
 	uint64_t keys[2 * DP_BURST];
@@ -54,7 +55,6 @@ dp_l2_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	uint64_t hits;
 	uint16_t i, nk, dropped = 0;
 
-	RTE_ASSERT(n <= DP_BURST);
 	/* Source keys first (one per packet), then the unicast destination keys. */
 	for (i = 0; i < n; i++) {
 		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
@@ -108,6 +108,19 @@ dp_l2_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 
 		w->learn_posted += q;
 		w->learn_lost += w->n_learn - q;
+	}
+	return dropped;
+}
+
+uint16_t
+dp_l2_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	uint16_t i, c, dropped = 0;
+
+	for (i = 0; i < n; i += c) {
+		c = RTE_MIN(n - i, DP_BURST);
+		dropped += l2_chunk(w, s, in_port, pkts + i, c, next + i);
 	}
 	return dropped;
 }

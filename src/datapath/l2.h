@@ -8,7 +8,7 @@
  * MAC learning and lookup stage.
  *
  * Preconditions: vlan_in has accepted every packet (untagged, m->vlan_tci = VLAN ID); all
- * packets came from port @p in_port; n <= DP_BURST.
+ * packets came from port @p in_port. Any @p n (looked up DP_BURST at a time).
  * Learning: a source MAC that is unknown, or known on another port, is posted to the FDB
  * writer (struct dp_learn_ev on w->learn_ring), at most once per w->learn_repost per
  * (MAC, VLAN, port); a known entry's last-seen time is refreshed at most once per
