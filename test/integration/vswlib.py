@@ -1,0 +1,222 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Helpers for vswd integration tests: the daemon, network namespaces, testpmd guests.
+
+Everything a test starts is registered with a Cleanup and undone at the end of the test,
+whether it passed or failed: processes killed, namespaces and links deleted, sockets and
+hugepage files of the test's DPDK file prefixes removed.
+"""
+import glob
+import json
+import os
+import re
+import select
+import signal
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+VSWD = os.environ.get("VSWD", os.path.join(ROOT, "build", "vswd"))
+HUGEDIR = "/dev/hugepages"
+
+
+def sh(cmd, check=True, **kw):
+    """Runs a shell command; returns CompletedProcess (text)."""
+    return subprocess.run(cmd, shell=True, check=check, text=True, capture_output=True, **kw)
+
+
+def wait_for(pred, timeout, what, interval=0.05):
+    """Polls pred() until true or raises AssertionError naming what was awaited."""
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(interval)
+    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+
+
+class Cleanup:
+    """Undo list for one test."""
+
+    def __init__(self):
+        self.procs = []
+        self.netns = []
+        self.links = []
+        self.paths = []
+        self.prefixes = []
+
+    def run(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.kill()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    pass
+        for ns in self.netns:
+            sh("ip netns del %s" % ns, check=False)
+        for link in self.links:
+            sh("ip link del %s" % link, check=False)
+        for path in self.paths:
+            if os.path.exists(path):
+                os.unlink(path)
+        for pfx in self.prefixes:
+            for f in glob.glob(os.path.join(HUGEDIR, pfx + "map_*")):
+                os.unlink(f)
+            sh("rm -rf /var/run/dpdk/%s" % pfx, check=False)
+
+    def leftovers(self):
+        """What a clean shutdown must not leave: hugepage files of our prefixes."""
+        out = []
+        for pfx in self.prefixes:
+            out += glob.glob(os.path.join(HUGEDIR, pfx + "map_*"))
+        return out
+
+
+class Vswd:
+    """The daemon under test, driven only through its config, signals and output."""
+
+    def __init__(self, cleanup, config, prefix="vswt", tmpdir=None):
+        self.cleanup = cleanup
+        self.prefix = prefix
+        cfg = dict(config)
+        cfg.setdefault("dpdk", {})
+        cfg["dpdk"].setdefault("lcores", "0-1")
+        cfg["dpdk"].setdefault("memory_mb", 256)
+        cfg["dpdk"].setdefault("file_prefix", prefix)
+        self.config = cfg
+        self.dir = tmpdir or tempfile.mkdtemp(prefix="vswt-")
+        self.cfg_path = os.path.join(self.dir, "vswd.json")
+        with open(self.cfg_path, "w") as f:
+            json.dump(cfg, f, indent=1)
+        self.log_path = os.path.join(self.dir, "vswd.log")
+        self.proc = None
+        cleanup.prefixes.append(cfg["dpdk"]["file_prefix"])
+        for p in cfg.get("ports", []):
+            if p.get("type") == "vhost-user" and p.get("mode", "server") == "server":
+                cleanup.paths.append(p["path"])
+
+    def start(self, wait=True):
+        self.log = open(self.log_path, "a")
+        self.proc = subprocess.Popen([VSWD, "-c", self.cfg_path], stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.cleanup.procs.append(self.proc)
+        if wait:
+            wait_for(lambda: "running:" in self.output() or self.proc.poll() is not None,
+                     30, "vswd to start")
+            assert self.proc.poll() is None, "vswd exited at start:\n" + self.output()
+        return self
+
+    def output(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stats(self):
+        """Asks for statistics (SIGUSR1) and returns the parsed JSON line it prints."""
+        before = self.output().count("vswd-stats ")
+        self.proc.send_signal(signal.SIGUSR1)
+        wait_for(lambda: self.output().count("vswd-stats ") > before, 10, "statistics")
+        line = [l for l in self.output().splitlines() if l.startswith("vswd-stats ")][-1]
+        return json.loads(line[len("vswd-stats "):])
+
+    def port(self, stats, name):
+        return [p for p in stats["ports"] if p["name"] == name][0]
+
+    def stop(self):
+        """SIGINT, expects a clean exit 0 with nothing left behind; returns final stats."""
+        self.proc.send_signal(signal.SIGINT)
+        rc = self.proc.wait(30)
+        self.log.close()
+        assert rc == 0, "vswd exited %d:\n%s" % (rc, self.output()[-3000:])
+        line = [l for l in self.output().splitlines() if l.startswith("vswd-stats ")][-1]
+        assert self.cleanup.leftovers() == [], "hugepage files left: %s" % self.cleanup.leftovers()
+        for p in self.config.get("ports", []):
+            if p.get("type") == "vhost-user" and p.get("mode", "server") == "server":
+                assert not os.path.exists(p["path"]), "socket left: " + p["path"]
+        return json.loads(line[len("vswd-stats "):])
+
+
+def netns_add(cleanup, name):
+    sh("ip netns del %s" % name, check=False)
+    sh("ip netns add %s" % name)
+    cleanup.netns.append(name)
+    sh("ip -n %s link set lo up" % name)
+
+
+def netns_take(ns, ifname, addr=None, mtu=None):
+    """Moves interface ifname into ns, brings it up, optionally sets an address and MTU."""
+    wait_for(lambda: sh("ip link show %s" % ifname, check=False).returncode == 0, 10,
+             "interface " + ifname)
+    sh("ip link set %s netns %s" % (ifname, ns))
+    if mtu:
+        sh("ip -n %s link set %s mtu %d" % (ns, ifname, mtu))
+    sh("ip -n %s link set %s up" % (ns, ifname))
+    if addr:
+        sh("ip -n %s addr add %s dev %s" % (ns, addr, ifname))
+    sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1" % ns, check=False)
+
+
+def ping(ns, dst, count=3, size=56, timeout=1):
+    r = sh("ip netns exec %s ping -c %d -i 0.2 -W %d -s %d -M do %s" % (ns, count, timeout,
+                                                                        size, dst), check=False)
+    m = re.search(r"(\d+) received", r.stdout)
+    return int(m.group(1)) if m else 0
+
+
+class Testpmd:
+    """An interactive dpdk-testpmd, here the vhost-user guest (net_virtio_user ports)."""
+
+    PROMPT = "testpmd> "
+
+    def __init__(self, cleanup, vdevs, prefix="guest", lcores="0,1", extra=()):
+        self.prefix = prefix
+        cleanup.prefixes.append(prefix)
+        args = ["stdbuf", "-oL", "dpdk-testpmd", "-l", lcores, "--no-pci", "--file-prefix",
+                prefix, "--single-file-segments", "-m", "256", "--log-level=error"]
+        for v in vdevs:
+            args += ["--vdev", v]
+        args += ["--", "-i", "--nb-cores=1"] + list(extra)
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        cleanup.procs.append(self.proc)
+        self.buf = ""
+
+    def read_prompt(self, timeout=60):
+        end = time.time() + timeout
+        fd = self.proc.stdout.fileno()
+        while not self.buf.rstrip(" ").endswith(self.PROMPT.rstrip(" ")):
+            left = end - time.time()
+            if left <= 0 or self.proc.poll() is not None:
+                raise AssertionError("testpmd: no prompt; output:\n" + self.buf[-3000:])
+            r, _, _ = select.select([fd], [], [], min(left, 0.5))
+            if r:
+                chunk = os.read(fd, 65536).decode(errors="replace")
+                if not chunk:
+                    continue
+                self.buf += chunk
+        out, self.buf = self.buf, ""
+        return out
+
+    def cmd(self, line, timeout=60):
+        self.proc.stdin.write((line + "\n").encode())
+        self.proc.stdin.flush()
+        return self.read_prompt(timeout)
+
+    def port_stats(self):
+        """{port: {"rx": n, "tx": n}} from 'show port stats all'."""
+        out = self.cmd("show port stats all")
+        res = {}
+        for m in re.finditer(r"statistics for port (\d+).*?RX-packets:\s+(\d+).*?"
+                             r"TX-packets:\s+(\d+)", out, re.S):
+            res[int(m.group(1))] = {"rx": int(m.group(2)), "tx": int(m.group(3))}
+        return res
+
+    def quit(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write(b"quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(20)
+            except (BrokenPipeError, subprocess.TimeoutExpired):
+                self.proc.kill()
