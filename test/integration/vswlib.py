@@ -66,13 +66,6 @@ class Cleanup:
                 os.unlink(f)
             sh("rm -rf /var/run/dpdk/%s" % pfx, check=False)
 
-    def leftovers(self):
-        """What a clean shutdown must not leave: hugepage files of our prefixes."""
-        out = []
-        for pfx in self.prefixes:
-            out += glob.glob(os.path.join(HUGEDIR, pfx + "map_*"))
-        return out
-
 
 class Vswd:
     """The daemon under test, driven only through its config, signals and output."""
@@ -90,7 +83,7 @@ class Vswd:
         self.cfg_path = os.path.join(self.dir, "vswd.json")
         with open(self.cfg_path, "w") as f:
             json.dump(cfg, f, indent=1)
-        self.log_path = os.path.join(self.dir, "vswd.log")
+        self.log_path = None
         self.proc = None
         cleanup.prefixes.append(cfg["dpdk"]["file_prefix"])
         for p in cfg.get("ports", []):
@@ -98,7 +91,10 @@ class Vswd:
                 cleanup.paths.append(p["path"])
 
     def start(self, wait=True):
-        self.log = open(self.log_path, "a")
+        # A log per start: a restarted daemon must not see its predecessor's lines.
+        n = len(glob.glob(os.path.join(self.dir, "vswd-*.log")))
+        self.log_path = os.path.join(self.dir, "vswd-%d.log" % n)
+        self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([VSWD, "-c", self.cfg_path], stdout=self.log,
                                      stderr=subprocess.STDOUT)
         self.cleanup.procs.append(self.proc)
@@ -130,7 +126,8 @@ class Vswd:
         self.log.close()
         assert rc == 0, "vswd exited %d:\n%s" % (rc, self.output()[-3000:])
         line = [l for l in self.output().splitlines() if l.startswith("vswd-stats ")][-1]
-        assert self.cleanup.leftovers() == [], "hugepage files left: %s" % self.cleanup.leftovers()
+        left = glob.glob(os.path.join(HUGEDIR, self.config["dpdk"]["file_prefix"] + "map_*"))
+        assert left == [], "hugepage files left: %s" % left
         for p in self.config.get("ports", []):
             if p.get("type") == "vhost-user" and p.get("mode", "server") == "server":
                 assert not os.path.exists(p["path"]), "socket left: " + p["path"]
@@ -168,6 +165,7 @@ class Testpmd:
     """An interactive dpdk-testpmd, here the vhost-user guest (net_virtio_user ports)."""
 
     PROMPT = "testpmd> "
+    __test__ = False  # not a pytest test class
 
     def __init__(self, cleanup, vdevs, prefix="guest", lcores="0,1", extra=()):
         self.prefix = prefix
