@@ -197,7 +197,8 @@ pmd_port_open(struct pmd_port *pp, const struct cfg_port *cfg, uint16_t idx,
 
 		snprintf(sub, sizeof(sub), "%s.%s", jpath,
 				cfg->type == CFG_PORT_VHOST ? "path" : "devargs");
-		return ctrl_errf(e, sub, "cannot open device \"%s\": %s", devargs, strerror(-rc));
+		return ctrl_errf(e, sub, "cannot open device \"%s\" (%s): check the driver name "
+				"and its arguments", devargs, strerror(-rc));
 	}
 	if (find_eth(devargs, &pp->eth_id) != 0) {
 		ctrl_errf(e, jpath, "device \"%s\" has no ethdev port", pp->devname);
