@@ -7,12 +7,13 @@ set -u
 . "$(dirname "$0")/common.sh"
 need_root
 CONFIG=${1:-$VSW_ROOT/config/vswd.json}
-apt_install "${BUILD_PKGS[@]}"
+apt_install "${BUILD_PKGS[@]}" jq
 build
-"$VSW_BUILD/vswd" -c "$CONFIG" --check || exit $?
 MEM=$(jq -r '.dpdk.memory_mb // 512' "$CONFIG" 2>/dev/null || echo 512)
+case "$MEM" in ''|*[!0-9]*) MEM=512 ;; esac
 hugepages_reserve $(( (MEM + 1) / 2 ))
 trap hugepages_release EXIT
+"$VSW_BUILD/vswd" -c "$CONFIG" --check || exit $?
 trap 'kill -INT $PID 2>/dev/null' INT TERM
 mkdir -p /run/vswd
 "$VSW_BUILD/vswd" -c "$CONFIG" &
