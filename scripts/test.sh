@@ -26,6 +26,18 @@ hugepages_reserve 768
 
 rc=0
 meson test -C "$VSW_BUILD" --suite unit --print-errorlogs || rc=1
-cd "$VSW_ROOT/test/integration" || exit 1
-/usr/bin/python3 -m pytest -v -p no:cacheprovider . || rc=1
+( cd "$VSW_ROOT/test/integration" && /usr/bin/python3 -m pytest -v -p no:cacheprovider . ) || rc=1
+
+# The same suites on an AddressSanitizer + UndefinedBehaviorSanitizer build: any report, and
+# any leak at vswd's clean exit, fails them.
+echo "== sanitizer build (asan + ubsan)"
+ASAN_BUILD=$VSW_ROOT/build-asan
+if [ ! -f "$ASAN_BUILD/build.ninja" ]; then
+	meson setup "$ASAN_BUILD" "$VSW_ROOT" -Dasan=true -Dtests=true >/dev/null || die "meson setup (asan) failed"
+fi
+ninja -C "$ASAN_BUILD" >/dev/null || die "asan build failed"
+export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+meson test -C "$ASAN_BUILD" --suite unit --print-errorlogs || rc=1
+( cd "$VSW_ROOT/test/integration" && VSWD=$ASAN_BUILD/vswd \
+	/usr/bin/python3 -m pytest -v -p no:cacheprovider . ) || rc=1
 exit $rc

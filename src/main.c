@@ -192,7 +192,7 @@ main(int argc, char **argv)
 	static struct vsw_config cfg;
 	static struct vsw_ctrl ctrl;
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct eal_args *ea;
+	static struct eal_args ea; /* the EAL may keep pointers into argv */
 	struct mem_plan mp;
 	struct ctrl_err e;
 	bool check_only = false;
@@ -234,12 +234,11 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	ea = malloc(sizeof(*ea));
-	if (ea == NULL || eal_args_build(&cfg, argv[0], ea) != 0) {
+	if (eal_args_build(&cfg, argv[0], &ea) != 0) {
 		fprintf(stderr, "vswd: too many EAL arguments\n");
 		return EXIT_CONFIG;
 	}
-	rc = rte_eal_init(ea->argc, ea->argv);
+	rc = rte_eal_init(ea.argc, ea.argv);
 	if (rc < 0) {
 		fprintf(stderr, "vswd: EAL start failed: %s (check $.dpdk)\n",
 				rte_strerror(rte_errno));
@@ -294,6 +293,5 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		remove_hugepage_files(&d);
 	}
-	free(ea);
 	return rc == 0 ? 0 : 1;
 }
