@@ -19,32 +19,28 @@ cfg_port_type_name(uint32_t t)
 	return t < RTE_DIM(port_types) - 1 ? port_types[t] : "?";
 }
 
+/* One "dpdk.eal_args" string. */
+static int
+parse_eal_arg(json_t *a, size_t i, void *obj, const char *path, struct ctrl_err *e)
+{
+	struct cfg_dpdk *d = obj;
+
+	if (!json_is_string(a) || json_string_length(a) == 0 ||
+			json_string_length(a) >= sizeof(d->eal_args[0]) ||
+			strlen(json_string_value(a)) != json_string_length(a))
+		return ctrl_errf(e, path, "expected a string of 1..%zu bytes",
+				sizeof(d->eal_args[0]) - 1);
+	strcpy(d->eal_args[i], json_string_value(a));
+	d->n_eal_args = (uint32_t)i + 1;
+	return 0;
+}
+
 /* "dpdk.eal_args": array of strings. */
 static int
 parse_eal_args(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
-	struct cfg_dpdk *d = obj;
-	char sub[256];
-	size_t i;
-	json_t *a;
-
-	d->n_eal_args = 0;
-	if (v == NULL)
-		return 0;
-	if (!json_is_array(v))
-		return ctrl_errf(e, path, "expected an array of strings");
-	if (json_array_size(v) > CFG_MAX_EAL_ARGS)
-		return ctrl_errf(e, path, "at most %d arguments", CFG_MAX_EAL_ARGS);
-	json_array_foreach(v, i, a) {
-		cfg_path_idx(sub, sizeof(sub), path, i);
-		if (!json_is_string(a) || json_string_length(a) == 0 ||
-				json_string_length(a) >= sizeof(d->eal_args[0]) ||
-				strlen(json_string_value(a)) != json_string_length(a))
-			return ctrl_errf(e, sub, "expected a string of 1..%zu bytes",
-					sizeof(d->eal_args[0]) - 1);
-		strcpy(d->eal_args[d->n_eal_args++], json_string_value(a));
-	}
-	return 0;
+	((struct cfg_dpdk *)obj)->n_eal_args = 0;
+	return cfg_array_apply(v, CFG_MAX_EAL_ARGS, parse_eal_arg, obj, path, "EAL arguments", e);
 }
 
 static const struct cfg_item dpdk_items[] = {
@@ -85,13 +81,15 @@ static const struct cfg_item switch_items[] = {
 	CFG_ITEM_END
 };
 
-/* One VLAN ID or "a-b" range of the trunk's allowed list into @p bm. */
+/* One VLAN ID or "a-b" range of the trunk's allowed list into the port's bitmap. */
 static int
-parse_vlan_range(json_t *a, uint64_t *bm, const char *path, struct ctrl_err *e)
+parse_vlan_range(json_t *a, size_t i, void *obj, const char *path, struct ctrl_err *e)
 {
+	uint64_t *bm = ((struct cfg_port *)obj)->allowed;
 	long lo, hi, v;
 	char *end;
 
+	RTE_SET_USED(i);
 	if (json_is_integer(a)) {
 		lo = hi = (long)json_integer_value(a);
 	} else if (json_is_string(a)) {
@@ -117,24 +115,8 @@ parse_vlan_range(json_t *a, uint64_t *bm, const char *path, struct ctrl_err *e)
 static int
 parse_allowed(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
-	struct cfg_port *p = obj;
-	char sub[256];
-	size_t i;
-	json_t *a;
-	int rc;
-
-	memset(p->allowed, 0, sizeof(p->allowed));
-	if (v == NULL)
-		return 0;
-	if (!json_is_array(v))
-		return ctrl_errf(e, path, "expected an array of VLAN IDs and ranges");
-	json_array_foreach(v, i, a) {
-		cfg_path_idx(sub, sizeof(sub), path, i);
-		rc = parse_vlan_range(a, p->allowed, sub, e);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
+	memset(((struct cfg_port *)obj)->allowed, 0, sizeof(((struct cfg_port *)obj)->allowed));
+	return cfg_array_apply(v, 4096, parse_vlan_range, obj, path, "VLAN IDs and ranges", e);
 }
 
 static const struct cfg_item vlan_items[] = {
@@ -214,11 +196,17 @@ static const struct cfg_item port_items[] = {
 	CFG_ITEM_END
 };
 
+/* One entry of "ports". */
 static int
-parse_port(json_t *v, struct cfg_port *p, const char *path, struct ctrl_err *e)
+parse_port(json_t *a, size_t i, void *obj, const char *path, struct ctrl_err *e)
 {
-	memset(p, 0, sizeof(*p));
-	return cfg_schema_apply(v, port_items, p, path, e);
+	struct vsw_config *c = obj;
+
+	memset(&c->ports[i], 0, sizeof(c->ports[i]));
+	if (cfg_schema_apply(a, port_items, &c->ports[i], path, e) != 0)
+		return -EINVAL;
+	c->n_ports = (uint32_t)i + 1;
+	return 0;
 }
 
 static int
@@ -248,24 +236,20 @@ static const struct cfg_item fdb_items[] = {
 static int
 parse_ports(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
-	struct vsw_config *c = obj;
-	char sub[256];
-	size_t i;
-	json_t *a;
+	((struct vsw_config *)obj)->n_ports = 0;
+	return cfg_array_apply(v, VSW_MAX_PORTS, parse_port, obj, path,
+			"port objects (build option max_ports)", e);
+}
 
-	c->n_ports = 0;
-	if (v == NULL)
-		return 0;
-	if (!json_is_array(v))
-		return ctrl_errf(e, path, "expected an array of port objects");
-	if (json_array_size(v) > VSW_MAX_PORTS)
-		return ctrl_errf(e, path, "at most %d ports (build option max_ports)", VSW_MAX_PORTS);
-	json_array_foreach(v, i, a) {
-		cfg_path_idx(sub, sizeof(sub), path, i);
-		if (parse_port(a, &c->ports[i], sub, e) != 0)
-			return -EINVAL;
-		c->n_ports++;
-	}
+/* One entry of "fdb". */
+static int
+parse_fdb_entry(json_t *a, size_t i, void *obj, const char *path, struct ctrl_err *e)
+{
+	struct vsw_config *c = obj;
+
+	if (cfg_schema_apply(a, fdb_items, &c->fdb[i], path, e) != 0)
+		return -EINVAL;
+	c->n_fdb = (uint32_t)i + 1;
 	return 0;
 }
 
@@ -273,27 +257,15 @@ static int
 parse_fdb(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
 	struct vsw_config *c = obj;
-	char sub[256];
-	size_t i;
-	json_t *a;
 
 	c->n_fdb = 0;
-	if (v == NULL)
-		return 0;
-	if (!json_is_array(v))
-		return ctrl_errf(e, path, "expected an array of {mac, vlan, port} objects");
-	if (json_array_size(v) > CFG_MAX_STATIC_FDB)
-		return ctrl_errf(e, path, "at most %d static entries", CFG_MAX_STATIC_FDB);
-	c->fdb = calloc(json_array_size(v) + 1, sizeof(*c->fdb));
-	if (c->fdb == NULL)
-		return ctrl_errf(e, path, "out of memory");
-	json_array_foreach(v, i, a) {
-		cfg_path_idx(sub, sizeof(sub), path, i);
-		if (cfg_schema_apply(a, fdb_items, &c->fdb[i], sub, e) != 0)
-			return -EINVAL;
-		c->n_fdb++;
+	if (json_is_array(v) && json_array_size(v) <= CFG_MAX_STATIC_FDB) {
+		c->fdb = calloc(json_array_size(v) + 1, sizeof(*c->fdb));
+		if (c->fdb == NULL)
+			return ctrl_errf(e, path, "out of memory");
 	}
-	return 0;
+	return cfg_array_apply(v, CFG_MAX_STATIC_FDB, parse_fdb_entry, obj, path,
+			"{mac, vlan, port} objects", e);
 }
 
 /* Parses section @p v (absent: all defaults) by @p tbl into @p dst. */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -14,6 +15,28 @@ void
 cfg_path_idx(char *buf, size_t len, const char *path, size_t i)
 {
 	snprintf(buf, len, "%s[%zu]", path, i);
+}
+
+int
+cfg_array_apply(json_t *v, size_t max, cfg_elem_fn fn, void *obj, const char *path,
+		const char *what, struct ctrl_err *e)
+{
+	char sub[256];
+	size_t i;
+	json_t *a;
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return ctrl_errf(e, path, "expected an array of %s", what);
+	if (json_array_size(v) > max)
+		return ctrl_errf(e, path, "at most %zu %s", max, what);
+	json_array_foreach(v, i, a) {
+		cfg_path_idx(sub, sizeof(sub), path, i);
+		if (fn(a, i, obj, sub, e) != 0)
+			return -EINVAL;
+	}
+	return 0;
 }
 
 static const struct cfg_item *

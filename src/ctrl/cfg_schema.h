@@ -57,6 +57,18 @@ struct cfg_item {
 int cfg_schema_apply(json_t *obj, const struct cfg_item *tbl, void *dst, const char *path,
 		struct ctrl_err *e);
 
+/** Parser of array element @p a, index @p i, JSON path @p path. Returns 0 or -EINVAL. */
+typedef int (*cfg_elem_fn)(json_t *a, size_t i, void *obj, const char *path,
+		struct ctrl_err *e);
+
+/**
+ * Parses JSON array @p v at @p path (NULL: absent, nothing to do) of at most @p max elements,
+ * calling @p fn on each with its path "path[i]"; @p what names the elements in the error for
+ * a non-array. @return 0, or -EINVAL with @p e from the first failing element.
+ */
+int cfg_array_apply(json_t *v, size_t max, cfg_elem_fn fn, void *obj, const char *path,
+		const char *what, struct ctrl_err *e);
+
 /** Writes "@p path.@p key" into @p buf. */
 void cfg_path_key(char *buf, size_t len, const char *path, const char *key);
 
