@@ -131,13 +131,8 @@ check_memory(const struct vsw_config *cfg, struct mem_plan *mp, struct ctrl_err 
 	if (n == 1)
 		return ctrl_errf(e, "$.dpdk.lcores", "\"%s\" is one lcore: vswd needs the main "
 				"lcore and at least one worker", cfg->dpdk.lcores);
-	mem_plan(cfg, n > 1 ? n - 1 : 1, 0, mp);
-	if (mp->total_mb > cfg->dpdk.memory_mb)
-		return ctrl_errf(e, "$.dpdk.memory_mb", "the config needs %u MiB of hugepage memory "
-				"(%u mbufs of %u B: %" PRIu64 " MiB, MAC table %" PRIu64 " MiB, EAL %u "
-				"MiB) but memory_mb is %u", mp->total_mb, mp->n_mbufs, mp->data_room,
-				mp->pool_bytes >> 20, mp->fdb_bytes >> 20, MEM_EAL_BASE_MB,
-				cfg->dpdk.memory_mb);
+	if (mem_check(cfg, n > 1 ? n - 1 : 1, mp, e) != 0)
+		return -EINVAL;
 	free_mb = hugepages_free_mb();
 	if (!cfg->dpdk.no_huge && free_mb >= 0 && free_mb < cfg->dpdk.memory_mb)
 		return ctrl_errf(e, "$.dpdk.memory_mb", "%u MiB requested but only %ld MiB of "

@@ -72,7 +72,7 @@ struct cfg_port {
 	uint32_t vlan_mode;        /**< enum dp_vlan_mode */
 	uint32_t access_vlan;      /**< access: the VLAN */
 	uint32_t native_vlan;      /**< trunk: native VLAN, 0 = none */
-	uint64_t allowed[DP_VLAN_WORDS]; /**< trunk: allowed VLANs (bitmap) */
+	uint64_t vlans[DP_VLAN_WORDS]; /**< membership: the access VLAN, or trunk allowed + native */
 };
 
 /** One entry of "fdb": a static MAC. */
@@ -108,6 +108,16 @@ int cfg_check(struct vsw_config *c, struct ctrl_err *e);
 
 /** Releases what @p c owns. */
 void cfg_free(struct vsw_config *c);
+
+/** The port of @p c named @p name, or NULL. */
+const struct cfg_port *cfg_port_find(const struct vsw_config *c, const char *name);
+
+/** True when port @p p is a member of VLAN @p vid (access VLAN, or trunk allowed/native). */
+static inline bool
+cfg_port_in_vlan(const struct cfg_port *p, uint32_t vid)
+{
+	return vid <= DP_VLAN_MAX && dp_vlan_test(p->vlans, (uint16_t)vid);
+}
 
 /** Name of port type @p t ("dpdk", "vhost-user"). */
 const char *cfg_port_type_name(uint32_t t);

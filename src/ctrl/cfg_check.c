@@ -93,7 +93,7 @@ check_port(struct vsw_config *c, uint32_t i, struct ctrl_err *e)
 	}
 	if (p->vlan_mode == DP_VLAN_TRUNK) {
 		for (w = 0; w < DP_VLAN_WORDS; w++)
-			any |= p->allowed[w] != 0;
+			any |= p->vlans[w] != 0;
 		if (!any) {
 			cfg_path_key(sub, sizeof(sub), path, "vlan");
 			return ctrl_errf(e, sub, "a trunk needs \"allowed\" VLANs or a \"native\" VLAN");
@@ -102,35 +102,23 @@ check_port(struct vsw_config *c, uint32_t i, struct ctrl_err *e)
 	return 0;
 }
 
-/* Membership bitmap test for a config port (access VLAN or trunk allowed list). */
-static bool
-cfg_port_in_vlan(const struct cfg_port *p, uint32_t vid)
-{
-	if (p->vlan_mode == DP_VLAN_ACCESS)
-		return p->access_vlan == vid;
-	return dp_vlan_test(p->allowed, (uint16_t)vid);
-}
-
 static int
 check_fdb(struct vsw_config *c, uint32_t i, struct ctrl_err *e)
 {
 	struct cfg_fdb *f = &c->fdb[i];
+	const struct cfg_port *p = cfg_port_find(c, f->port);
 	char path[128], sub[160];
-	uint32_t j;
 
 	snprintf(path, sizeof(path), "$.fdb[%u]", i);
-	for (j = 0; j < c->n_ports; j++)
-		if (strcmp(c->ports[j].name, f->port) == 0)
-			break;
-	if (j == c->n_ports) {
+	if (p == NULL) {
 		cfg_path_key(sub, sizeof(sub), path, "port");
 		return ctrl_errf(e, sub, "no port is named \"%s\"", f->port);
 	}
-	if (!cfg_port_in_vlan(&c->ports[j], f->vlan)) {
+	if (!cfg_port_in_vlan(p, f->vlan)) {
 		cfg_path_key(sub, sizeof(sub), path, "vlan");
 		return ctrl_errf(e, sub, "port \"%s\" is not a member of VLAN %u", f->port, f->vlan);
 	}
-	f->port_idx = (uint16_t)j;
+	f->port_idx = (uint16_t)(p - c->ports);
 	return 0;
 }
 

@@ -13,6 +13,17 @@ static const char *const vhost_modes[] = { "server", "client", NULL };
 static const char *const admin_states[] = { "down", "up", NULL };
 static const char *const vlan_modes[] = { "access", "trunk", NULL };
 
+const struct cfg_port *
+cfg_port_find(const struct vsw_config *c, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n_ports; i++)
+		if (strcmp(c->ports[i].name, name) == 0)
+			return &c->ports[i];
+	return NULL;
+}
+
 const char *
 cfg_port_type_name(uint32_t t)
 {
@@ -85,7 +96,7 @@ static const struct cfg_item switch_items[] = {
 static int
 parse_vlan_range(json_t *a, size_t i, void *obj, const char *path, struct ctrl_err *e)
 {
-	uint64_t *bm = ((struct cfg_port *)obj)->allowed;
+	uint64_t *bm = ((struct cfg_port *)obj)->vlans;
 	long lo, hi, v;
 	char *end;
 
@@ -115,7 +126,7 @@ parse_vlan_range(json_t *a, size_t i, void *obj, const char *path, struct ctrl_e
 static int
 parse_allowed(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
-	memset(((struct cfg_port *)obj)->allowed, 0, sizeof(((struct cfg_port *)obj)->allowed));
+	memset(((struct cfg_port *)obj)->vlans, 0, sizeof(((struct cfg_port *)obj)->vlans));
 	return cfg_array_apply(v, 4096, parse_vlan_range, obj, path, "VLAN IDs and ranges", e);
 }
 
@@ -139,7 +150,8 @@ parse_port_vlan(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 		p->vlan_mode = DP_VLAN_ACCESS;
 		p->access_vlan = 1;
 		p->native_vlan = 0;
-		memset(p->allowed, 0, sizeof(p->allowed));
+		memset(p->vlans, 0, sizeof(p->vlans));
+		dp_vlan_set(p->vlans, 1);
 		return 0;
 	}
 	if (cfg_schema_apply(v, vlan_items, obj, path, e) != 0)
@@ -152,6 +164,7 @@ parse_port_vlan(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 					json_object_get(v, "allowed") ? "allowed" : "native");
 			return ctrl_errf(e, sub, "only a trunk port has this key");
 		}
+		dp_vlan_set(p->vlans, (uint16_t)p->access_vlan);
 	} else {
 		char sub[256];
 
@@ -161,7 +174,7 @@ parse_port_vlan(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 		}
 		p->access_vlan = 0;
 		if (p->native_vlan != 0)
-			dp_vlan_set(p->allowed, (uint16_t)p->native_vlan);
+			dp_vlan_set(p->vlans, (uint16_t)p->native_vlan);
 	}
 	return 0;
 }

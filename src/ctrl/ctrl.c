@@ -65,10 +65,9 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 		return ctrl_errf(e, "$.dpdk.lcores", "%u worker lcores: need 1..%d besides the "
 				"main lcore", n_workers, VSW_MAX_WORKERS);
 	c->n_workers = (uint16_t)n_workers;
-	mem_plan(cfg, n_workers, 0, &c->mem);
-	if (c->mem.total_mb > cfg->dpdk.memory_mb)
-		return ctrl_errf(e, "$.dpdk.memory_mb", "the config needs %u MiB, %u reserved",
-				c->mem.total_mb, cfg->dpdk.memory_mb);
+	/* The exact worker count is known now: plan again (main.c checked an estimate). */
+	if (mem_check(cfg, n_workers, &c->mem, e) != 0)
+		return -EINVAL;
 	c->pool = rte_pktmbuf_pool_create("vsw_mbufs", c->mem.n_mbufs, MEM_POOL_CACHE, 0,
 			(uint16_t)(RTE_PKTMBUF_HEADROOM + c->mem.data_room), rte_socket_id());
 	if (c->pool == NULL) {
@@ -179,16 +178,11 @@ ctrl_fdb_add(struct vsw_ctrl *c, const struct cfg_fdb *spec, struct ctrl_err *e)
 {
 	struct rte_ether_addr mac;
 	struct cfg_fdb f = *spec, *grown;
-	const struct cfg_port *p = NULL;
-	uint32_t i;
+	const struct cfg_port *p = cfg_port_find(&c->cfg, f.port);
 
-	for (i = 0; i < c->cfg.n_ports; i++)
-		if (strcmp(c->cfg.ports[i].name, f.port) == 0)
-			p = &c->cfg.ports[i];
 	if (p == NULL)
 		return ctrl_errf(e, "$.fdb.port", "no port is named \"%s\"", f.port);
-	if (p->vlan_mode == DP_VLAN_ACCESS ? p->access_vlan != f.vlan :
-			!dp_vlan_test(p->allowed, (uint16_t)f.vlan))
+	if (!cfg_port_in_vlan(p, f.vlan))
 		return ctrl_errf(e, "$.fdb.vlan", "port \"%s\" is not a member of VLAN %u",
 				f.port, f.vlan);
 	f.port_idx = (uint16_t)(p - c->cfg.ports);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -31,6 +32,20 @@ uint32_t
 mem_jumbo_pool_size(const struct cfg_port *p)
 {
 	return p->queues * p->rx_desc + 2 * MEM_TXBUF + 511;
+}
+
+int
+mem_check(const struct vsw_config *c, uint32_t n_workers, struct mem_plan *mp,
+		struct ctrl_err *e)
+{
+	mem_plan(c, n_workers, 0, mp);
+	if (mp->total_mb <= c->dpdk.memory_mb)
+		return 0;
+	return ctrl_errf(e, "$.dpdk.memory_mb", "the config needs %u MiB of hugepage memory "
+			"(%u mbufs of %u B: %" PRIu64 " MiB, jumbo pools %" PRIu64 " MiB, MAC table %"
+			PRIu64 " MiB, EAL %u MiB) but memory_mb is %u", mp->total_mb, mp->n_mbufs,
+			mp->data_room, mp->pool_bytes >> 20, mp->jumbo_bytes >> 20,
+			mp->fdb_bytes >> 20, MEM_EAL_BASE_MB, c->dpdk.memory_mb);
 }
 
 uint32_t

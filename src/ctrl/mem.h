@@ -51,6 +51,13 @@ bool mem_port_needs_jumbo_pool(const struct cfg_port *p, const char *driver, boo
 /** mbufs in the jumbo pool of port @p p. */
 uint32_t mem_jumbo_pool_size(const struct cfg_port *p);
 
+/**
+ * Plans memory for @p c with @p n_workers workers into @p mp and checks it fits
+ * $.dpdk.memory_mb. @return 0, or -EINVAL with @p e giving the figures.
+ */
+int mem_check(const struct vsw_config *c, uint32_t n_workers, struct mem_plan *mp,
+		struct ctrl_err *e);
+
 /** Handoff ring size of port @p p (power of two, >= its tx_desc). */
 uint32_t mem_handoff_size(const struct cfg_port *p);
 

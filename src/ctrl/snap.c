@@ -43,10 +43,7 @@ snap_port(struct dp_snap *s, const struct cfg_port *cp, const struct pmd_port *p
 	dp->mtu = (uint16_t)cp->mtu;
 	dp->n_txq = pp->n_txq;
 	dp->handoff = pp->handoff;
-	if (cp->vlan_mode == DP_VLAN_ACCESS)
-		dp_vlan_set(dp->vlans, dp->access_vlan);
-	else
-		memcpy(dp->vlans, cp->allowed, sizeof(dp->vlans));
+	memcpy(dp->vlans, cp->vlans, sizeof(dp->vlans));
 
 	nq = snap_txqs(pp, q);
 	for (w = 0; w < n_workers; w++) {

@@ -197,12 +197,4 @@ dp_port_tags(const struct dp_port *p, uint16_t vid)
 	return p->vlan_mode == DP_VLAN_TRUNK && vid != p->native_vlan;
 }
 
-/** Counts a drop of @p m at ingress: per reason and against its ingress port. */
-static inline void
-dp_count_rx_drop(struct dp_worker *w, const struct rte_mbuf *m, enum dp_drop r)
-{
-	w->drops[r]++;
-	w->port[m->port].rx_drops++;
-}
-
 #endif

@@ -102,8 +102,7 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		}
 	}
 	if (w->n_learn > 0) {
-		unsigned int q = w->learn_ring == NULL ? 0 :
-			rte_ring_enqueue_burst_elem(w->learn_ring, w->learn,
+		unsigned int q = rte_ring_enqueue_burst_elem(w->learn_ring, w->learn,
 				sizeof(w->learn[0]), w->n_learn, NULL);
 
 		w->learn_posted += q;

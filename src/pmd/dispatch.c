@@ -21,7 +21,7 @@ dispatch_compact(struct pmd_worker *pw, struct rte_mbuf **pkts, uint16_t n, uint
 
 	for (i = 0; i < n; i++) {
 		if (dp_next_is_drop(next[i])) {
-			dp_count_rx_drop(&pw->dp, pkts[i], dp_next_reason(next[i]));
+			pmd_count_rx_drop(pw, pkts[i], dp_next_reason(next[i]));
 			drop[nd++] = pkts[i];
 		} else {
 			pkts[k] = pkts[i];
@@ -36,8 +36,7 @@ dispatch_compact(struct pmd_worker *pw, struct rte_mbuf **pkts, uint16_t n, uint
 static inline void
 dispatch_egress_drop(struct pmd_worker *pw, uint16_t port, uint16_t code, struct rte_mbuf *m)
 {
-	pw->dp.drops[dp_next_reason(code)]++;
-	pw->dp.port[port].tx_drops++;
+	pmd_count_tx_drops(pw, port, dp_next_reason(code), 1);
 	rte_pktmbuf_free(m);
 }
 
@@ -70,8 +69,7 @@ dispatch_flood_filter(struct pmd_worker *pw, const struct dp_snap *s, const uint
 		if (likely(r == DP_NEXT_CONT)) {
 			out[k++] = list[i];
 		} else {
-			pw->dp.drops[dp_next_reason(r)]++;
-			pw->dp.port[list[i]].tx_drops++;
+			pmd_count_tx_drops(pw, list[i], dp_next_reason(r), 1);
 		}
 	}
 	return k;
@@ -83,9 +81,8 @@ dispatch_flood_lost(struct pmd_worker *pw, const uint16_t *ports, uint16_t n, ui
 {
 	uint16_t i;
 
-	pw->dp.drops[dp_next_reason(code)] += n;
 	for (i = 0; i < n; i++)
-		pw->dp.port[ports[i]].tx_drops++;
+		pmd_count_tx_drops(pw, ports[i], dp_next_reason(code), 1);
 }
 
 /*

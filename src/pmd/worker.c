@@ -28,8 +28,7 @@ tx_burst_count(struct pmd_worker *pw, const struct dp_port *p, uint16_t port, ui
 	sent = rte_eth_tx_burst(p->eth_id, queue, pkts, n);
 	if (unlikely(sent < n)) {
 		bytes -= pkts_bytes(pkts + sent, n - sent);
-		pw->dp.drops[DP_DROP_TX_FULL] += n - sent;
-		pc->tx_drops += n - sent;
+		pmd_count_tx_drops(pw, port, DP_DROP_TX_FULL, n - sent);
 		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 	}
 	pc->tx_pkts += sent;
@@ -51,8 +50,7 @@ tx_flush_port(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port)
 	} else {
 		q = (uint16_t)rte_ring_mp_enqueue_burst(p->handoff, (void **)b->pkts, b->n, NULL);
 		if (unlikely(q < b->n)) {
-			pw->dp.drops[DP_DROP_TX_HANDOFF_FULL] += b->n - q;
-			pw->dp.port[port].tx_drops += b->n - q;
+			pmd_count_tx_drops(pw, port, DP_DROP_TX_HANDOFF_FULL, b->n - q);
 			rte_pktmbuf_free_bulk(b->pkts + q, b->n - q);
 		}
 	}

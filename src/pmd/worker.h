@@ -47,6 +47,22 @@ struct pmd_worker {
 	struct pmd_txbuf tx[VSW_MAX_PORTS]; /**< TX buffer per port */
 } __rte_cache_aligned;
 
+/** Counts a drop of @p m at ingress: per reason and against its ingress port m->port. */
+static inline void
+pmd_count_rx_drop(struct pmd_worker *pw, const struct rte_mbuf *m, enum dp_drop r)
+{
+	pw->dp.drops[r]++;
+	pw->dp.port[m->port].rx_drops++;
+}
+
+/** Counts @p n frames for port @p port that were not sent: per reason and against the port. */
+static inline void
+pmd_count_tx_drops(struct pmd_worker *pw, uint16_t port, enum dp_drop r, uint16_t n)
+{
+	pw->dp.drops[r] += n;
+	pw->dp.port[port].tx_drops += n;
+}
+
 /** lcore entry point (rte_eal_remote_launch): polls until sh->stop. @p arg: pmd_worker. */
 int pmd_worker_main(void *arg);
 
