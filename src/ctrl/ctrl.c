@@ -13,9 +13,6 @@
 #include "snap.h"
 #include "vsw_log.h"
 
-/* Size of each worker's learn event ring. */
-#define CTRL_LEARN_RING 1024
-
 static int
 ctrl_workers_create(struct vsw_ctrl *c, struct ctrl_err *e)
 {
@@ -33,7 +30,7 @@ ctrl_workers_create(struct vsw_ctrl *c, struct ctrl_err *e)
 		c->workers[i] = pw;
 		snprintf(name, sizeof(name), "vsw_learn_%u", i);
 		pw->dp.learn_ring = rte_ring_create_elem(name, sizeof(struct dp_learn_ev),
-				CTRL_LEARN_RING, rte_lcore_to_socket_id(lcore),
+				MEM_LEARN_RING, rte_lcore_to_socket_id(lcore),
 				RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (pw->dp.learn_ring == NULL)
 			return ctrl_errf(e, "$.dpdk.memory_mb", "learn ring of worker %u: %s", i,

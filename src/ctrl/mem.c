@@ -101,7 +101,8 @@ mem_plan(const struct vsw_config *c, uint32_t n_workers, uint32_t data_room,
 	/* rte_hash with extendable buckets: about 128 bytes per entry with our entry array. */
 	mp->fdb_bytes = ((uint64_t)c->sw.fdb_max_entries + c->n_fdb) * 5 / 4 * 128 + 65536;
 	/* Learn rings, worker contexts, snapshots (two alive during a swap), handoff rings. */
-	mp->other_bytes = (uint64_t)n_workers * (1024 * 16 + sizeof(struct dp_worker) +
+	mp->other_bytes = (uint64_t)n_workers * (MEM_LEARN_RING * sizeof(struct dp_learn_ev) +
+			sizeof(struct dp_worker) +
 			VSW_MAX_PORTS * MEM_TXBUF * sizeof(void *)) +
 		2 * (sizeof(struct dp_snap) + 4096 * sizeof(struct dp_vlan_members));
 	mp->jumbo_bytes = 0;

@@ -17,6 +17,7 @@
 /** Ports, queues and buffers per worker that the datapath keeps mbufs in. */
 #define MEM_TXBUF 64          /**< mbufs buffered per (worker, port) before a TX burst */
 #define MEM_POOL_CACHE 256    /**< per-lcore mempool cache */
+#define MEM_LEARN_RING 8192   /**< learn events each worker may queue for the FDB writer */
 #define MEM_EAL_BASE_MB 48    /**< EAL, drivers and DPDK's own memzones (measured) */
 /** Data room of jumbo-pool mbufs: MTU 9000 frames, and net_af_packet framesz up to 16384
  * (it wants its whole frame to fit one mbuf). */

@@ -73,13 +73,13 @@ stats_workers(const struct vsw_ctrl *c)
 	for (w = 0; w < c->n_workers; w++) {
 		const struct pmd_worker *pw = c->workers[w];
 		const struct dp_worker *d = &pw->dp;
-		json_t *rxq = json_array();
+		json_t *rxq = json_array(), *o;
 
 		for (i = 0; s != NULL && i < s->plan[w].n_rxq; i++)
 			json_array_append_new(rxq, json_pack("{s:s, s:i}", "port",
 					c->cfg.ports[s->plan[w].rxq[i].port].name,
 					"queue", s->plan[w].rxq[i].queue));
-		json_array_append_new(a, json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+		o = json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 				"id", w, "lcore", pw->lcore,
 				"busy_cycles", (json_int_t)d->busy_cycles,
 				"idle_cycles", (json_int_t)d->idle_cycles,
@@ -87,7 +87,19 @@ stats_workers(const struct vsw_ctrl *c)
 				"heartbeat", (json_int_t)pw->heartbeat,
 				"learn_posted", (json_int_t)d->learn_posted,
 				"learn_lost", (json_int_t)d->learn_lost,
-				"rx_queues", rxq));
+				"fdb_cache_misses", (json_int_t)d->fdb_cache_miss,
+				"rx_queues", rxq);
+#ifdef VSW_CYCLE_STATS
+		{
+			json_t *sc = json_object();
+
+			for (i = 0; i < DP_STAGE_MAX; i++)
+				json_object_set_new(sc, dp_stage_name(i),
+						json_integer((json_int_t)d->stage_cycles[i]));
+			json_object_set_new(o, "stage_cycles", sc);
+		}
+#endif
+		json_array_append_new(a, o);
 	}
 	return a;
 }

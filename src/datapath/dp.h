@@ -65,6 +65,21 @@
 /** Drop reason of next[] code @p n (only when dp_next_is_drop(n)). */
 #define dp_next_reason(n) ((enum dp_drop)((n) - DP_NEXT_DROP_BASE))
 
+/** Parts of a packet's path, for the per-stage cycle accounting (meson -Dcycle_stats=true). */
+enum dp_stage {
+	DP_STAGE_RX = 0,  /**< rte_eth_rx_burst and RX counting */
+	DP_STAGE_PARSE,   /**< parse stage (and freeing its drops) */
+	DP_STAGE_VLAN_IN, /**< vlan_in stage */
+	DP_STAGE_L2,      /**< l2 stage: learning and MAC table lookup */
+	DP_STAGE_FLOOD,   /**< flood stage */
+	DP_STAGE_EGRESS,  /**< vlan_out, replication and TX buffering */
+	DP_STAGE_TX,      /**< rte_eth_tx_burst, handoff rings */
+	DP_STAGE_MAX
+};
+
+/** Name of stage @p s (as in the statistics). */
+const char *dp_stage_name(enum dp_stage s);
+
 /** VLAN mode of a port. */
 enum dp_vlan_mode {
 	DP_VLAN_ACCESS = 0, /**< untagged frames only, switched in the port's access VLAN */
@@ -149,6 +164,18 @@ struct dp_learn_ev {
 
 /** Slots in the worker's "recently posted" learn cache. */
 #define DP_LEARN_CACHE 256
+/** Sets (of DP_FDB_CACHE_WAYS entries) in a worker's MAC table lookup cache; a power of 2. */
+#define DP_FDB_CACHE_SETS 4096
+/** Entries per set of the lookup cache. */
+#define DP_FDB_CACHE_WAYS 2
+
+struct dp_fdb_ent;
+
+/** One entry of a worker's MAC table lookup cache (see dp_fdb_lookup_cached()). */
+struct dp_fdb_cache_ent {
+	uint64_t key;             /**< key of the cached entry */
+	struct dp_fdb_ent *ent;   /**< the MAC table entry; valid while ent->key == key */
+};
 
 /** Per-worker datapath context; written only by its worker. */
 struct dp_worker {
@@ -167,12 +194,16 @@ struct dp_worker {
 		uint64_t when;   /**< TSC of that post */
 		uint16_t port;   /**< port of that post */
 	} learn_cache[DP_LEARN_CACHE];   /**< suppresses repeated posts of one event */
+	/** Recently used MAC table entries, consulted before the rte_hash (fdb.h). */
+	struct dp_fdb_cache_ent fdb_cache[DP_FDB_CACHE_SETS][DP_FDB_CACHE_WAYS];
+	uint64_t fdb_cache_miss; /**< lookups the cache could not answer */
 	uint64_t learn_posted;   /**< learn events posted */
 	uint64_t learn_lost;     /**< learn events lost to a full ring */
 	uint64_t busy_cycles;    /**< TSC spent in iterations that moved packets */
 	uint64_t idle_cycles;    /**< TSC spent in iterations that moved none */
 	uint64_t loops;          /**< poll-loop iterations */
 	uint64_t drops[DP_DROP_MAX];        /**< dropped packets by reason */
+	uint64_t stage_cycles[DP_STAGE_MAX]; /**< TSC per stage (only with VSW_CYCLE_STATS) */
 	struct dp_port_ctr port[VSW_MAX_PORTS]; /**< per-port counters */
 } __rte_cache_aligned;
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include "dp.h"
 #include "dp_drops.h"
 
 #define DP_DROP_NAME_(e, name, desc) name,
@@ -10,6 +11,18 @@ const char *
 dp_drop_name(enum dp_drop r)
 {
 	return (unsigned int)r < DP_DROP_MAX ? dp_drop_names[r] : "unknown";
+}
+
+const char *
+dp_stage_name(enum dp_stage s)
+{
+	static const char *const names[DP_STAGE_MAX] = {
+		[DP_STAGE_RX] = "rx", [DP_STAGE_PARSE] = "parse", [DP_STAGE_VLAN_IN] = "vlan_in",
+		[DP_STAGE_L2] = "l2", [DP_STAGE_FLOOD] = "flood", [DP_STAGE_EGRESS] = "egress",
+		[DP_STAGE_TX] = "tx",
+	};
+
+	return (unsigned int)s < DP_STAGE_MAX ? names[s] : "unknown";
 }
 
 const char *

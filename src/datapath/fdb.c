@@ -109,7 +109,7 @@ fdb_insert(struct dp_fdb *f, uint64_t key, uint16_t port, uint8_t is_static, uin
 		return -ENOSPC;
 	slot = f->free_slots[--f->n_free];
 	e = &f->ents[slot];
-	e->key = key;
+	__atomic_store_n(&e->key, key, __ATOMIC_RELAXED);
 	e->port = port;
 	e->is_static = is_static;
 	e->slot = slot;
@@ -173,7 +173,10 @@ dp_fdb_del(struct dp_fdb *f, uint64_t key)
 		f->st.n_static--;
 	else
 		f->st.n_dynamic--;
-	/* The slot returns to free_slots through fdb_reclaim() after a grace period. */
+	/* Workers' lookup caches check the key: they stop answering for it now (the release
+	 * of the RCU token taken by the deletion orders this store). The slot returns to
+	 * free_slots through fdb_reclaim() after a grace period. */
+	__atomic_store_n(&e->key, 0, __ATOMIC_RELAXED);
 	return rte_hash_del_key(f->h, &key) >= 0 ? 0 : -ENOENT;
 }
 

@@ -22,9 +22,9 @@
 
 #include "dp.h"
 
-/** One MAC table entry; port and seen change in place with atomic stores. */
+/** One MAC table entry; port, seen and key change in place with atomic stores. */
 struct dp_fdb_ent {
-	uint64_t key;       /**< the entry's key (VLAN and MAC) */
+	uint64_t key;       /**< the entry's key (VLAN and MAC); 0 once deleted */
 	uint64_t seen;      /**< TSC when the MAC was last seen (dynamic entries) */
 	uint16_t port;      /**< port the MAC lives behind */
 	uint8_t is_static;  /**< configured entry: never ages, never moves */
@@ -103,6 +103,80 @@ dp_fdb_lookup_bulk(const struct dp_fdb *f, const void **keys, uint32_t n, uint64
 	*hits = 0;
 	if (n > 0)
 		rte_hash_lookup_bulk_data(f->h, keys, n, hits, (void **)ents);
+}
+
+/** Set of the lookup cache that holds @p key (multiplicative hash, top bits). */
+static inline uint32_t
+dp_fdb_cache_set(uint64_t key)
+{
+	return (uint32_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 52) & (DP_FDB_CACHE_SETS - 1);
+}
+
+/** The entry cached for @p key in @p c, or NULL. */
+static inline struct dp_fdb_ent *
+dp_fdb_cache_get(const struct dp_fdb_cache_ent *c, uint64_t key)
+{
+	uint32_t i;
+
+	for (i = 0; i < DP_FDB_CACHE_WAYS; i++) {
+		struct dp_fdb_ent *e = c[i].ent;
+
+		/* A deleted entry has key 0 (dp_fdb_del()), a reused slot another key. */
+		if (c[i].key == key && e != NULL && __atomic_load_n(&e->key, __ATOMIC_RELAXED) == key)
+			return e;
+	}
+	return NULL;
+}
+
+/** Caches @p e under @p key in set @p c: most recent first, the oldest way is evicted. */
+static inline void
+dp_fdb_cache_put(struct dp_fdb_cache_ent *c, uint64_t key, struct dp_fdb_ent *e)
+{
+	uint32_t i;
+
+	for (i = DP_FDB_CACHE_WAYS - 1; i > 0; i--)
+		c[i] = c[i - 1];
+	c[0].key = key;
+	c[0].ent = e;
+}
+
+/**
+ * Reader: looks up @p n (at most 64) keys through worker @p w's cache, then the rte_hash (one
+ * bulk lookup for the misses, whose hits are cached). @p ents[i] = the entry of @p keys[i], or
+ * NULL. Entries stay valid until the caller reports quiescent. The cache never answers for a
+ * deleted entry: dp_fdb_del() zeroes the entry's key before the rte_hash deletion takes its
+ * RCU token, and a reused slot carries its new key.
+ */
+static inline void
+dp_fdb_lookup_cached(struct dp_worker *w, const uint64_t *keys, uint32_t n,
+		struct dp_fdb_ent **ents)
+{
+	const void *kp[64];
+	struct dp_fdb_ent *found[64];
+	uint8_t miss[64];
+	uint32_t i, nm = 0;
+	uint64_t hits;
+
+	RTE_ASSERT(n <= 64);
+	for (i = 0; i < n; i++) {
+		ents[i] = dp_fdb_cache_get(w->fdb_cache[dp_fdb_cache_set(keys[i])], keys[i]);
+		if (ents[i] == NULL) {
+			kp[nm] = &keys[i];
+			miss[nm++] = (uint8_t)i;
+		}
+	}
+	if (nm == 0)
+		return;
+	w->fdb_cache_miss += nm;
+	dp_fdb_lookup_bulk(w->fdb, kp, nm, &hits, found);
+	for (i = 0; i < nm; i++) {
+		if ((hits >> i) & 1) {
+			uint64_t k = keys[miss[i]];
+
+			ents[miss[i]] = found[i];
+			dp_fdb_cache_put(w->fdb_cache[dp_fdb_cache_set(k)], k, found[i]);
+		}
+	}
 }
 
 /**

@@ -43,16 +43,14 @@ l2_learn_one(struct dp_worker *w, uint64_t key, struct dp_fdb_ent *e, uint16_t i
 		__atomic_store_n(&e->seen, w->now, __ATOMIC_RELAXED);
 }
 
-/* dp_l2_burst() for at most DP_BURST packets (one bulk lookup of 2 * DP_BURST keys). */
+/* dp_l2_burst() for at most DP_BURST packets (one cached lookup of up to 2 * DP_BURST keys). */
 static uint16_t
 l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
 	uint64_t keys[2 * DP_BURST];
-	const void *kp[2 * DP_BURST];
 	struct dp_fdb_ent *ents[2 * DP_BURST];
 	uint8_t dst_at[DP_BURST];   /* index of packet i's destination key, 0xff: none */
-	uint64_t hits;
 	uint16_t i, nk, dropped = 0;
 
 	/* Source keys first (one per packet), then the unicast destination keys. */
@@ -61,7 +59,6 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 
 		RTE_ASSERT(pkts[i]->packet_type == RTE_PTYPE_L2_ETHER);
 		keys[i] = dp_fdb_key(pkts[i]->vlan_tci, &eh->src_addr);
-		kp[i] = &keys[i];
 	}
 	nk = n;
 	for (i = 0; i < n; i++) {
@@ -72,21 +69,19 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 			continue;
 		}
 		keys[nk] = dp_fdb_key(pkts[i]->vlan_tci, &eh->dst_addr);
-		kp[nk] = &keys[nk];
 		dst_at[i] = (uint8_t)nk++;
 	}
-	dp_fdb_lookup_bulk(w->fdb, kp, nk, &hits, ents);
+	dp_fdb_lookup_cached(w, keys, nk, ents);
 
 	w->n_learn = 0;
 	for (i = 0; i < n; i++) {
-		struct dp_fdb_ent *src = (hits >> i) & 1 ? ents[i] : NULL;
 		uint8_t d = dst_at[i];
 		uint16_t out;
 
 		/* Consecutive packets of one flow share a source: decide it once. */
 		if (i == 0 || keys[i] != keys[i - 1])
-			l2_learn_one(w, keys[i], src, in_port);
-		if (d == 0xff || !((hits >> d) & 1)) {
+			l2_learn_one(w, keys[i], ents[i], in_port);
+		if (d == 0xff || ents[d] == NULL) {
 			next[i] = DP_NEXT_FLOOD;
 			continue;
 		}

@@ -131,8 +131,9 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	struct dp_port_ctr *pc = &pw->dp.port[in_port];
 	const struct dp_port *in = &s->port[in_port];
 	struct dp_worker *w = &pw->dp;
-	uint16_t next[DP_BURST], i;
+	uint16_t next[DP_BURST], i, dropped;
 	uint64_t bytes = 0;
+	PMD_CYC_START(t);
 
 	for (i = 0; i < n; i++) {
 		pkts[i]->port = in_port;
@@ -140,20 +141,26 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	}
 	pc->rx_pkts += n;
 	pc->rx_bytes += bytes;
+	PMD_CYC(w, DP_STAGE_RX, t);
 
 	if (dp_parse_burst(w, in, pkts, n, next) != 0)
 		n = dispatch_compact(pw, pkts, n, next);
+	PMD_CYC(w, DP_STAGE_PARSE, t);
 	if (dp_vlan_in_burst(w, in, pkts, n, next) != 0)
 		n = dispatch_compact(pw, pkts, n, next);
+	PMD_CYC(w, DP_STAGE_VLAN_IN, t);
 	if (n == 0)
 		return;
-	if (dp_l2_burst(w, s, in_port, pkts, n, next) +
-			dp_flood_burst(w, s, in_port, pkts, n, next) != 0)
+	dropped = dp_l2_burst(w, s, in_port, pkts, n, next);
+	PMD_CYC(w, DP_STAGE_L2, t);
+	if (dp_flood_burst(w, s, in_port, pkts, n, next) + dropped != 0)
 		n = dispatch_compact(pw, pkts, n, next);
+	PMD_CYC(w, DP_STAGE_FLOOD, t);
 	for (i = 0; i < n; i++) {
 		if (likely(next[i] < VSW_MAX_PORTS))
 			dispatch_unicast(pw, s, next[i], pkts[i]);
 		else
 			dispatch_flood(pw, s, in_port, pkts[i]);
 	}
+	PMD_CYC(w, DP_STAGE_EGRESS, t);
 }

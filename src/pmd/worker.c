@@ -117,16 +117,23 @@ pmd_worker_main(void *arg)
 		w->now = t0;
 		for (i = 0; i < pl->n_rxq; i++) {
 			const struct dp_rxq *r = &pl->rxq[i];
+			PMD_CYC_START(tc);
 
 			n = rte_eth_rx_burst(s->port[r->port].eth_id, r->queue, pkts, DP_BURST);
+			PMD_CYC(w, DP_STAGE_RX, tc);
 			if (n > 0) {
 				pmd_dispatch(pw, s, r->port, pkts, n);
 				moved += n;
 			}
 		}
-		for (i = 0; i < pl->n_drain; i++)
-			moved += drain_handoff(pw, s, &pl->drain[i]);
-		pmd_tx_flush(pw, s);
+		{
+			PMD_CYC_START(tc);
+
+			for (i = 0; i < pl->n_drain; i++)
+				moved += drain_handoff(pw, s, &pl->drain[i]);
+			pmd_tx_flush(pw, s);
+			PMD_CYC(w, DP_STAGE_TX, tc);
+		}
 		/* s is not used past this point: the control thread may free it. */
 		rte_rcu_qsbr_quiescent(sh->qsv, w->id);
 		__atomic_store_n(&pw->heartbeat, pw->heartbeat + 1, __ATOMIC_RELAXED);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_cycles.h>
 #include <rte_rcu_qsbr.h>
 
 #include "dp.h"
@@ -46,6 +47,20 @@ struct pmd_worker {
 	uint16_t dirty[VSW_MAX_PORTS]; /**< ports with buffered TX */
 	struct pmd_txbuf tx[VSW_MAX_PORTS]; /**< TX buffer per port */
 } __rte_cache_aligned;
+
+#ifdef VSW_CYCLE_STATS
+/** Starts a cycle-accounting interval in local @p t. */
+#define PMD_CYC_START(t) uint64_t t = rte_rdtsc()
+/** Charges the cycles since @p t to stage @p st of worker context @p w; restarts @p t. */
+#define PMD_CYC(w, st, t) do { \
+		uint64_t t_now_ = rte_rdtsc(); \
+		(w)->stage_cycles[st] += t_now_ - (t); \
+		(t) = t_now_; \
+	} while (0)
+#else
+#define PMD_CYC_START(t) uint64_t t __rte_unused = 0
+#define PMD_CYC(w, st, t) do { } while (0)
+#endif
 
 /** Counts a drop of @p m at ingress: per reason and against its ingress port m->port. */
 static inline void

@@ -127,6 +127,72 @@ test_learn_and_forward(void **state)
 	dp_fdb_free(w->fdb);
 }
 
+/* Looks @p key up through @p w's cache; returns its port or -1. */
+static int
+lookup_cached(struct dp_worker *w, uint64_t key)
+{
+	struct dp_fdb_ent *e;
+
+	dp_fdb_lookup_cached(w, &key, 1, &e);
+	return e != NULL ? e->port : -1;
+}
+
+/* The per-worker lookup cache never answers for a deleted, moved or reused entry. */
+static void
+test_lookup_cache(void **state)
+{
+	struct dp_worker *w = ut_worker();
+	uint64_t a = key_of(1, "02:00:00:00:00:0a"), b = key_of(1, "02:00:00:00:00:0b");
+	struct dp_fdb_cache_ent line[DP_FDB_CACHE_WAYS] = { { 0, NULL } };
+	struct dp_fdb_ent reused = { 0 };
+	uint64_t same_set[DP_FDB_CACHE_WAYS + 2], miss;
+	uint32_t i, n = 0;
+	uint64_t k;
+
+	(void)state;
+	w->fdb = new_fdb(64, 0);
+	assert_int_equal(lookup_cached(w, a), -1);
+	assert_int_equal(dp_fdb_learn(w->fdb, a, 1, 1), 0);
+	assert_int_equal(lookup_cached(w, a), 1);           /* miss, then cached */
+	miss = w->fdb_cache_miss;
+	assert_int_equal(lookup_cached(w, a), 1);
+	assert_int_equal(w->fdb_cache_miss, miss);          /* answered by the cache */
+	/* A move is seen at once: the cache holds the entry, not the port. */
+	assert_int_equal(dp_fdb_learn(w->fdb, a, 0, 2), 0);
+	assert_int_equal(lookup_cached(w, a), 0);
+	/* Deleted: the cached pointer must not answer, before or after reclaim. */
+	assert_int_equal(dp_fdb_del(w->fdb, a), 0);
+	assert_int_equal(lookup_cached(w, a), -1);
+	rte_rcu_qsbr_quiescent(qsv, 0);
+	assert_int_equal(dp_fdb_learn(w->fdb, b, 1, 3), 0);
+	assert_int_equal(lookup_cached(w, a), -1);
+	assert_int_equal(lookup_cached(w, b), 1);
+	/* A slot reused for another key: the stale cache entry for a does not answer. */
+	reused.key = b;
+	reused.port = 1;
+	line[0].key = a;
+	line[0].ent = &reused;
+	assert_null(dp_fdb_cache_get(line, a));
+	line[0].key = b;
+	assert_ptr_equal(dp_fdb_cache_get(line, b), &reused);
+	/* More keys than ways in one set: evicted ones come back from the rte_hash. */
+	for (k = 1; n < RTE_DIM(same_set); k++) {
+		uint64_t key = ((uint64_t)1 << 48) | (0x020000000000ULL + k);
+
+		if (dp_fdb_cache_set(key) == dp_fdb_cache_set(b) && key != b)
+			same_set[n++] = key;
+	}
+	for (i = 0; i < n; i++)
+		assert_int_equal(dp_fdb_learn(w->fdb, same_set[i], (uint16_t)(i % 2), 4), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(lookup_cached(w, same_set[i]), (int)(i % 2));
+	for (i = 0; i < n; i++)
+		assert_int_equal(lookup_cached(w, same_set[i]), (int)(i % 2));
+	assert_int_equal(lookup_cached(w, b), 1);
+	rte_rcu_qsbr_quiescent(qsv, 0);
+	dp_fdb_free(w->fdb);
+}
+
 static void
 test_move_and_static(void **state)
 {
@@ -291,6 +357,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_learn_and_forward),
+		cmocka_unit_test(test_lookup_cache),
 		cmocka_unit_test(test_move_and_static),
 		cmocka_unit_test(test_repost_suppression),
 		cmocka_unit_test(test_aging_and_overflow),
