@@ -277,7 +277,7 @@ main(int argc, char **argv)
 			ctrl_stats_print(&ctrl);
 		}
 		ctrl_poll(&ctrl);
-		usleep(100);
+		usleep(1000);
 	}
 	VSW_LOG(NOTICE, "stopping\n");
 	ctrl_stats_print(&ctrl);

@@ -171,10 +171,18 @@ struct dp_learn_ev {
 
 struct dp_fdb_ent;
 
-/** One entry of a worker's MAC table lookup cache (see dp_fdb_lookup_cached()). */
+/**
+ * One entry of a worker's MAC table lookup cache (see dp_fdb_lookup_cached()): a copy of what
+ * the worker needs from a MAC table entry, valid while the table's generation is @c gen.
+ */
 struct dp_fdb_cache_ent {
-	uint64_t key;             /**< key of the cached entry */
-	struct dp_fdb_ent *ent;   /**< the MAC table entry; valid while ent->key == key */
+	uint64_t key;             /**< key of the cached entry; 0: empty */
+	struct dp_fdb_ent *ent;   /**< the MAC table entry */
+	uint64_t seen;            /**< TSC this worker last refreshed ent->seen */
+	uint32_t gen;             /**< dp_fdb.gen when cached */
+	uint16_t port;            /**< ent->port when cached */
+	uint8_t is_static;        /**< ent->is_static */
+	uint8_t pad;              /**< unused; the entry is 32 bytes, a set one cache line */
 };
 
 /** Per-worker datapath context; written only by its worker. */
@@ -202,6 +210,8 @@ struct dp_worker {
 	uint64_t busy_cycles;    /**< TSC spent in iterations that moved packets */
 	uint64_t idle_cycles;    /**< TSC spent in iterations that moved none */
 	uint64_t loops;          /**< poll-loop iterations */
+	uint64_t rx_bursts;      /**< RX polls that returned packets */
+	uint64_t tx_bursts;      /**< TX bursts (calls of rte_eth_tx_burst) */
 	uint64_t drops[DP_DROP_MAX];        /**< dropped packets by reason */
 	uint64_t stage_cycles[DP_STAGE_MAX]; /**< TSC per stage (only with VSW_CYCLE_STATS) */
 	struct dp_port_ctr port[VSW_MAX_PORTS]; /**< per-port counters */

@@ -109,7 +109,7 @@ fdb_insert(struct dp_fdb *f, uint64_t key, uint16_t port, uint8_t is_static, uin
 		return -ENOSPC;
 	slot = f->free_slots[--f->n_free];
 	e = &f->ents[slot];
-	__atomic_store_n(&e->key, key, __ATOMIC_RELAXED);
+	e->key = key;
 	e->port = port;
 	e->is_static = is_static;
 	e->slot = slot;
@@ -132,6 +132,8 @@ dp_fdb_learn(struct dp_fdb *f, uint64_t key, uint16_t port, uint64_t now)
 			return 0;
 		if (e->port != port) {
 			__atomic_store_n(&e->port, port, __ATOMIC_RELAXED);
+			/* Cached copies of the old port stop answering. */
+			__atomic_store_n(&f->gen, f->gen + 1, __ATOMIC_RELEASE);
 			f->st.moved++;
 		}
 		__atomic_store_n(&e->seen, now, __ATOMIC_RELAXED);
@@ -173,10 +175,10 @@ dp_fdb_del(struct dp_fdb *f, uint64_t key)
 		f->st.n_static--;
 	else
 		f->st.n_dynamic--;
-	/* Workers' lookup caches check the key: they stop answering for it now (the release
-	 * of the RCU token taken by the deletion orders this store). The slot returns to
-	 * free_slots through fdb_reclaim() after a grace period. */
-	__atomic_store_n(&e->key, 0, __ATOMIC_RELAXED);
+	/* Workers' lookup caches stop answering for this generation; the RCU token the
+	 * deletion takes (a release) orders this before any reuse of the slot. The slot returns
+	 * to free_slots through fdb_reclaim() after a grace period. */
+	__atomic_store_n(&f->gen, f->gen + 1, __ATOMIC_RELEASE);
 	return rte_hash_del_key(f->h, &key) >= 0 ? 0 : -ENOENT;
 }
 

@@ -16,15 +16,17 @@
  */
 
 #include <stdint.h>
+#include <string.h>
+#include <rte_prefetch.h>
 #include <rte_hash.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
 #include "dp.h"
 
-/** One MAC table entry; port, seen and key change in place with atomic stores. */
+/** One MAC table entry; port and seen change in place with atomic stores. */
 struct dp_fdb_ent {
-	uint64_t key;       /**< the entry's key (VLAN and MAC); 0 once deleted */
+	uint64_t key;       /**< the entry's key (VLAN and MAC) */
 	uint64_t seen;      /**< TSC when the MAC was last seen (dynamic entries) */
 	uint16_t port;      /**< port the MAC lives behind */
 	uint8_t is_static;  /**< configured entry: never ages, never moves */
@@ -52,7 +54,10 @@ struct dp_fdb {
 	uint32_t capacity;           /**< slots in ents */
 	uint64_t aging;              /**< aging time in TSC ticks, 0: never */
 	struct dp_fdb_stats st;      /**< statistics */
-};
+	/** Generation: advanced by every deletion and move; workers' caches answer only at
+	 * the current one. On its own cache line, which the writer rarely dirties. */
+	uint32_t gen __rte_cache_aligned;
+} __rte_cache_aligned;
 
 /** Builds the key of @p mac in VLAN @p vid. */
 static inline uint64_t
@@ -62,6 +67,26 @@ dp_fdb_key(uint16_t vid, const struct rte_ether_addr *mac)
 
 	return ((uint64_t)vid << 48) | ((uint64_t)b[0] << 40) | ((uint64_t)b[1] << 32) |
 		((uint64_t)b[2] << 24) | ((uint64_t)b[3] << 16) | ((uint64_t)b[4] << 8) | b[5];
+}
+
+/** Key of @p eh's destination MAC in VLAN @p vid (one 8-byte load: @p eh is a whole header). */
+static inline uint64_t
+dp_fdb_key_dst(uint16_t vid, const struct rte_ether_hdr *eh)
+{
+	uint64_t v;
+
+	memcpy(&v, &eh->dst_addr, sizeof(v));
+	return ((uint64_t)vid << 48) | (rte_be_to_cpu_64(v) >> 16);
+}
+
+/** Key of @p eh's source MAC in VLAN @p vid (the 8 bytes after the destination). */
+static inline uint64_t
+dp_fdb_key_src(uint16_t vid, const struct rte_ether_hdr *eh)
+{
+	uint64_t v;
+
+	memcpy(&v, &eh->src_addr, sizeof(v));
+	return ((uint64_t)vid << 48) | (rte_be_to_cpu_64(v) >> 16);
 }
 
 /** VLAN ID of key @p k. */
@@ -109,58 +134,54 @@ dp_fdb_lookup_bulk(const struct dp_fdb *f, const void **keys, uint32_t n, uint64
 static inline uint32_t
 dp_fdb_cache_set(uint64_t key)
 {
-	return (uint32_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 52) & (DP_FDB_CACHE_SETS - 1);
+	return (uint32_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 40) & (DP_FDB_CACHE_SETS - 1);
 }
 
-/** The entry cached for @p key in @p c, or NULL. */
-static inline struct dp_fdb_ent *
-dp_fdb_cache_get(const struct dp_fdb_cache_ent *c, uint64_t key)
+/** The way of set @p c holding @p key at generation @p gen, or NULL. */
+static inline struct dp_fdb_cache_ent *
+dp_fdb_cache_get(struct dp_fdb_cache_ent *c, uint64_t key, uint32_t gen)
 {
 	uint32_t i;
 
-	for (i = 0; i < DP_FDB_CACHE_WAYS; i++) {
-		struct dp_fdb_ent *e = c[i].ent;
-
-		/* A deleted entry has key 0 (dp_fdb_del()), a reused slot another key. */
-		if (c[i].key == key && e != NULL && __atomic_load_n(&e->key, __ATOMIC_RELAXED) == key)
-			return e;
-	}
+	for (i = 0; i < DP_FDB_CACHE_WAYS; i++)
+		if (c[i].key == key && c[i].gen == gen)
+			return &c[i];
 	return NULL;
-}
-
-/** Caches @p e under @p key in set @p c: most recent first, the oldest way is evicted. */
-static inline void
-dp_fdb_cache_put(struct dp_fdb_cache_ent *c, uint64_t key, struct dp_fdb_ent *e)
-{
-	uint32_t i;
-
-	for (i = DP_FDB_CACHE_WAYS - 1; i > 0; i--)
-		c[i] = c[i - 1];
-	c[0].key = key;
-	c[0].ent = e;
 }
 
 /**
  * Reader: looks up @p n (at most 64) keys through worker @p w's cache, then the rte_hash (one
- * bulk lookup for the misses, whose hits are cached). @p ents[i] = the entry of @p keys[i], or
- * NULL. Entries stay valid until the caller reports quiescent. The cache never answers for a
- * deleted entry: dp_fdb_del() zeroes the entry's key before the rte_hash deletion takes its
- * RCU token, and a reused slot carries its new key.
+ * bulk lookup for the misses, whose hits are then cached, most recent way first). @p res[i]
+ * receives a copy of the cache entry of @p keys[i]; res[i].ent == NULL when the key is not in
+ * the table. Entries stay valid until the caller reports quiescent.
+ *
+ * The cache answers only at the table's current generation: the writer advances it before
+ * deleting an entry (so before the deletion's RCU token) and after moving one, so a cached
+ * copy never outlives the entry it copies nor shows a port the entry no longer has once the
+ * worker has seen the new generation (at the latest after its next quiescent report).
  */
 static inline void
 dp_fdb_lookup_cached(struct dp_worker *w, const uint64_t *keys, uint32_t n,
-		struct dp_fdb_ent **ents)
+		struct dp_fdb_cache_ent *res)
 {
-	const void *kp[64];
+	uint32_t gen = __atomic_load_n(&w->fdb->gen, __ATOMIC_ACQUIRE);
+	struct dp_fdb_cache_ent *set[64], *c;
 	struct dp_fdb_ent *found[64];
+	const void *kp[64];
 	uint8_t miss[64];
 	uint32_t i, nm = 0;
 	uint64_t hits;
 
 	RTE_ASSERT(n <= 64);
 	for (i = 0; i < n; i++) {
-		ents[i] = dp_fdb_cache_get(w->fdb_cache[dp_fdb_cache_set(keys[i])], keys[i]);
-		if (ents[i] == NULL) {
+		set[i] = w->fdb_cache[dp_fdb_cache_set(keys[i])];
+		rte_prefetch0(set[i]);
+	}
+	for (i = 0; i < n; i++) {
+		c = dp_fdb_cache_get(set[i], keys[i], gen);
+		if (likely(c != NULL)) {
+			res[i] = *c;
+		} else {
 			kp[nm] = &keys[i];
 			miss[nm++] = (uint8_t)i;
 		}
@@ -170,13 +191,35 @@ dp_fdb_lookup_cached(struct dp_worker *w, const uint64_t *keys, uint32_t n,
 	w->fdb_cache_miss += nm;
 	dp_fdb_lookup_bulk(w->fdb, kp, nm, &hits, found);
 	for (i = 0; i < nm; i++) {
-		if ((hits >> i) & 1) {
-			uint64_t k = keys[miss[i]];
+		struct dp_fdb_cache_ent *r = &res[miss[i]];
 
-			ents[miss[i]] = found[i];
-			dp_fdb_cache_put(w->fdb_cache[dp_fdb_cache_set(k)], k, found[i]);
-		}
+		r->key = keys[miss[i]];
+		r->ent = (hits >> i) & 1 ? found[i] : NULL;
+		r->gen = gen;
+		r->seen = 0;
+		if (r->ent == NULL)
+			continue;
+		r->port = __atomic_load_n(&r->ent->port, __ATOMIC_RELAXED);
+		r->is_static = r->ent->is_static;
+		c = set[miss[i]];
+		memmove(&c[1], &c[0], sizeof(c[0]) * (DP_FDB_CACHE_WAYS - 1));
+		c[0] = *r;
 	}
+}
+
+/**
+ * Reader: records that this worker saw @p r's key at @p now: stores ent->seen (the writer ages
+ * by it) and the cached copy's refresh time when the key is still cached.
+ */
+static inline void
+dp_fdb_touch(struct dp_worker *w, const struct dp_fdb_cache_ent *r, uint64_t now)
+{
+	struct dp_fdb_cache_ent *c;
+
+	__atomic_store_n(&r->ent->seen, now, __ATOMIC_RELAXED);
+	c = dp_fdb_cache_get(w->fdb_cache[dp_fdb_cache_set(r->key)], r->key, r->gen);
+	if (c != NULL)
+		c->seen = now;
 }
 
 /**

@@ -22,25 +22,22 @@ l2_post_learn(struct dp_worker *w, uint64_t key, uint16_t port)
 	ev->port = port;
 }
 
-/* Learning decision for one source address. */
+/* Learning decision for one source address; @p r: its lookup result. */
 static inline void
-l2_learn_one(struct dp_worker *w, uint64_t key, struct dp_fdb_ent *e, uint16_t in_port)
+l2_learn_one(struct dp_worker *w, const struct dp_fdb_cache_ent *r, uint16_t in_port)
 {
-	uint64_t seen;
-
-	if (e == NULL) {
-		l2_post_learn(w, key, in_port);
+	if (r->ent == NULL) {
+		l2_post_learn(w, r->key, in_port);
 		return;
 	}
-	if (e->is_static)
+	if (r->is_static)
 		return;
-	if (unlikely(__atomic_load_n(&e->port, __ATOMIC_RELAXED) != in_port)) {
-		l2_post_learn(w, key, in_port);
+	if (unlikely(r->port != in_port)) {
+		l2_post_learn(w, r->key, in_port);
 		return;
 	}
-	seen = __atomic_load_n(&e->seen, __ATOMIC_RELAXED);
-	if (unlikely(w->now - seen > w->fdb_refresh))
-		__atomic_store_n(&e->seen, w->now, __ATOMIC_RELAXED);
+	if (unlikely(w->now - r->seen > w->fdb_refresh))
+		dp_fdb_touch(w, r, w->now);
 }
 
 /* dp_l2_burst() for at most DP_BURST packets (one cached lookup of up to 2 * DP_BURST keys). */
@@ -49,7 +46,7 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
 	uint64_t keys[2 * DP_BURST];
-	struct dp_fdb_ent *ents[2 * DP_BURST];
+	struct dp_fdb_cache_ent res[2 * DP_BURST];
 	uint8_t dst_at[DP_BURST];   /* index of packet i's destination key, 0xff: none */
 	uint16_t i, nk, dropped = 0;
 
@@ -58,7 +55,7 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
 
 		RTE_ASSERT(pkts[i]->packet_type == RTE_PTYPE_L2_ETHER);
-		keys[i] = dp_fdb_key(pkts[i]->vlan_tci, &eh->src_addr);
+		keys[i] = dp_fdb_key_src(pkts[i]->vlan_tci, eh);
 	}
 	nk = n;
 	for (i = 0; i < n; i++) {
@@ -68,10 +65,10 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 			dst_at[i] = 0xff;
 			continue;
 		}
-		keys[nk] = dp_fdb_key(pkts[i]->vlan_tci, &eh->dst_addr);
+		keys[nk] = dp_fdb_key_dst(pkts[i]->vlan_tci, eh);
 		dst_at[i] = (uint8_t)nk++;
 	}
-	dp_fdb_lookup_cached(w, keys, nk, ents);
+	dp_fdb_lookup_cached(w, keys, nk, res);
 
 	w->n_learn = 0;
 	for (i = 0; i < n; i++) {
@@ -80,12 +77,12 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 
 		/* Consecutive packets of one flow share a source: decide it once. */
 		if (i == 0 || keys[i] != keys[i - 1])
-			l2_learn_one(w, keys[i], ents[i], in_port);
-		if (d == 0xff || ents[d] == NULL) {
+			l2_learn_one(w, &res[i], in_port);
+		if (d == 0xff || res[d].ent == NULL) {
 			next[i] = DP_NEXT_FLOOD;
 			continue;
 		}
-		out = __atomic_load_n(&ents[d]->port, __ATOMIC_RELAXED);
+		out = res[d].port;
 		if (unlikely(out == in_port)) {
 			next[i] = dp_next_drop(DP_DROP_L2_SAME_PORT);
 			dropped++;

@@ -136,6 +136,8 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	PMD_CYC_START(t);
 
 	for (i = 0; i < n; i++) {
+		/* The stages read the headers next: start loading them (NICs DMA them cold). */
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 		pkts[i]->port = in_port;
 		bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	}

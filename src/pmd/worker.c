@@ -26,6 +26,7 @@ tx_burst_count(struct pmd_worker *pw, const struct dp_port *p, uint16_t port, ui
 	uint16_t sent;
 
 	sent = rte_eth_tx_burst(p->eth_id, queue, pkts, n);
+	pw->dp.tx_bursts++;
 	if (unlikely(sent < n)) {
 		bytes -= pkts_bytes(pkts + sent, n - sent);
 		pmd_count_tx_drops(pw, port, DP_DROP_TX_FULL, n - sent);
@@ -35,9 +36,8 @@ tx_burst_count(struct pmd_worker *pw, const struct dp_port *p, uint16_t port, ui
 	pc->tx_bytes += bytes;
 }
 
-/* Sends the TX buffer of @p port: on the worker's own queue, or through the handoff ring. */
-static void
-tx_flush_port(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port)
+void
+pmd_tx_flush_port(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port)
 {
 	struct pmd_txbuf *b = &pw->tx[port];
 	const struct dp_port *p = &s->port[port];
@@ -58,27 +58,12 @@ tx_flush_port(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port)
 }
 
 void
-pmd_tx_enqueue(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
-		struct rte_mbuf *m)
-{
-	struct pmd_txbuf *b = &pw->tx[port];
-
-	if (!b->dirty) {
-		b->dirty = 1;
-		pw->dirty[pw->n_dirty++] = port;
-	}
-	b->pkts[b->n++] = m;
-	if (unlikely(b->n == PMD_TXBUF))
-		tx_flush_port(pw, s, port); /* stays on the dirty list */
-}
-
-void
 pmd_tx_flush(struct pmd_worker *pw, const struct dp_snap *s)
 {
 	uint16_t i;
 
 	for (i = 0; i < pw->n_dirty; i++) {
-		tx_flush_port(pw, s, pw->dirty[i]);
+		pmd_tx_flush_port(pw, s, pw->dirty[i]);
 		pw->tx[pw->dirty[i]].dirty = 0;
 	}
 	pw->n_dirty = 0;
@@ -122,8 +107,15 @@ pmd_worker_main(void *arg)
 			n = rte_eth_rx_burst(s->port[r->port].eth_id, r->queue, pkts, DP_BURST);
 			PMD_CYC(w, DP_STAGE_RX, tc);
 			if (n > 0) {
+				w->rx_bursts++;
 				pmd_dispatch(pw, s, r->port, pkts, n);
 				moved += n;
+				/* Send what this burst produced before polling the next queue: a
+				 * frame never waits for other queues' work (latency, and the
+				 * throughput of request/response traffic). */
+				PMD_CYC_MARK(tc);
+				pmd_tx_flush(pw, s);
+				PMD_CYC(w, DP_STAGE_TX, tc);
 			}
 		}
 		{

@@ -51,6 +51,8 @@ struct pmd_worker {
 #ifdef VSW_CYCLE_STATS
 /** Starts a cycle-accounting interval in local @p t. */
 #define PMD_CYC_START(t) uint64_t t = rte_rdtsc()
+/** Restarts the interval in @p t without charging anything. */
+#define PMD_CYC_MARK(t) ((t) = rte_rdtsc())
 /** Charges the cycles since @p t to stage @p st of worker context @p w; restarts @p t. */
 #define PMD_CYC(w, st, t) do { \
 		uint64_t t_now_ = rte_rdtsc(); \
@@ -59,6 +61,7 @@ struct pmd_worker {
 	} while (0)
 #else
 #define PMD_CYC_START(t) uint64_t t __rte_unused = 0
+#define PMD_CYC_MARK(t) do { } while (0)
 #define PMD_CYC(w, st, t) do { } while (0)
 #endif
 
@@ -91,8 +94,27 @@ void pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_po
 /** Transmits (or hands off) every buffered frame; what cannot be sent is a counted drop. */
 void pmd_tx_flush(struct pmd_worker *pw, const struct dp_snap *s);
 
+/**
+ * Sends the TX buffer of @p port: on the worker's own queue, or through the handoff ring to
+ * the queue's owner. Frames the queue or ring does not take are counted drops. The port stays
+ * on the dirty list.
+ */
+void pmd_tx_flush_port(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port);
+
 /** Queues @p m for port @p port; flushes that buffer when full. */
-void pmd_tx_enqueue(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
-		struct rte_mbuf *m);
+static inline void
+pmd_tx_enqueue(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
+		struct rte_mbuf *m)
+{
+	struct pmd_txbuf *b = &pw->tx[port];
+
+	if (!b->dirty) {
+		b->dirty = 1;
+		pw->dirty[pw->n_dirty++] = port;
+	}
+	b->pkts[b->n++] = m;
+	if (unlikely(b->n == PMD_TXBUF))
+		pmd_tx_flush_port(pw, s, port);
+}
 
 #endif

@@ -131,23 +131,22 @@ test_learn_and_forward(void **state)
 static int
 lookup_cached(struct dp_worker *w, uint64_t key)
 {
-	struct dp_fdb_ent *e;
+	struct dp_fdb_cache_ent r;
 
-	dp_fdb_lookup_cached(w, &key, 1, &e);
-	return e != NULL ? e->port : -1;
+	dp_fdb_lookup_cached(w, &key, 1, &r);
+	assert_true(r.key == key);
+	return r.ent != NULL ? r.port : -1;
 }
 
-/* The per-worker lookup cache never answers for a deleted, moved or reused entry. */
+/* The per-worker lookup cache never answers for a deleted or moved entry. */
 static void
 test_lookup_cache(void **state)
 {
 	struct dp_worker *w = ut_worker();
 	uint64_t a = key_of(1, "02:00:00:00:00:0a"), b = key_of(1, "02:00:00:00:00:0b");
-	struct dp_fdb_cache_ent line[DP_FDB_CACHE_WAYS] = { { 0, NULL } };
-	struct dp_fdb_ent reused = { 0 };
-	uint64_t same_set[DP_FDB_CACHE_WAYS + 2], miss;
+	struct dp_fdb_cache_ent line[DP_FDB_CACHE_WAYS] = { { 0 } };
+	uint64_t same_set[DP_FDB_CACHE_WAYS + 2], miss, k;
 	uint32_t i, n = 0;
-	uint64_t k;
 
 	(void)state;
 	w->fdb = new_fdb(64, 0);
@@ -157,24 +156,23 @@ test_lookup_cache(void **state)
 	miss = w->fdb_cache_miss;
 	assert_int_equal(lookup_cached(w, a), 1);
 	assert_int_equal(w->fdb_cache_miss, miss);          /* answered by the cache */
-	/* A move is seen at once: the cache holds the entry, not the port. */
+	/* A move: the cached copy of the old port no longer answers. */
 	assert_int_equal(dp_fdb_learn(w->fdb, a, 0, 2), 0);
 	assert_int_equal(lookup_cached(w, a), 0);
-	/* Deleted: the cached pointer must not answer, before or after reclaim. */
+	assert_int_equal(w->fdb_cache_miss, miss + 1);
+	/* Deleted: the cached copy must not answer. */
 	assert_int_equal(dp_fdb_del(w->fdb, a), 0);
 	assert_int_equal(lookup_cached(w, a), -1);
 	rte_rcu_qsbr_quiescent(qsv, 0);
 	assert_int_equal(dp_fdb_learn(w->fdb, b, 1, 3), 0);
 	assert_int_equal(lookup_cached(w, a), -1);
 	assert_int_equal(lookup_cached(w, b), 1);
-	/* A slot reused for another key: the stale cache entry for a does not answer. */
-	reused.key = b;
-	reused.port = 1;
-	line[0].key = a;
-	line[0].ent = &reused;
-	assert_null(dp_fdb_cache_get(line, a));
+	/* An entry of an older generation does not answer. */
 	line[0].key = b;
-	assert_ptr_equal(dp_fdb_cache_get(line, b), &reused);
+	line[0].gen = w->fdb->gen - 1;
+	assert_null(dp_fdb_cache_get(line, b, w->fdb->gen));
+	line[0].gen = w->fdb->gen;
+	assert_ptr_equal(dp_fdb_cache_get(line, b, w->fdb->gen), &line[0]);
 	/* More keys than ways in one set: evicted ones come back from the rte_hash. */
 	for (k = 1; n < RTE_DIM(same_set); k++) {
 		uint64_t key = ((uint64_t)1 << 48) | (0x020000000000ULL + k);
