@@ -178,6 +178,9 @@ dp_fdb_lookup_cached(struct dp_worker *w, const uint64_t *keys, uint32_t n,
 		rte_prefetch0(set[i]);
 	}
 	for (i = 0; i < n; i++) {
+		/* A run of one key (frames of one flow) is looked up once: see below. */
+		if (i > 0 && keys[i] == keys[i - 1])
+			continue;
 		c = dp_fdb_cache_get(set[i], keys[i], gen);
 		if (likely(c != NULL)) {
 			res[i] = *c;
@@ -187,7 +190,7 @@ dp_fdb_lookup_cached(struct dp_worker *w, const uint64_t *keys, uint32_t n,
 		}
 	}
 	if (nm == 0)
-		return;
+		goto dups;
 	w->fdb_cache_miss += nm;
 	dp_fdb_lookup_bulk(w->fdb, kp, nm, &hits, found);
 	for (i = 0; i < nm; i++) {
@@ -205,6 +208,10 @@ dp_fdb_lookup_cached(struct dp_worker *w, const uint64_t *keys, uint32_t n,
 		memmove(&c[1], &c[0], sizeof(c[0]) * (DP_FDB_CACHE_WAYS - 1));
 		c[0] = *r;
 	}
+dups:
+	for (i = 1; i < n; i++)
+		if (keys[i] == keys[i - 1])
+			res[i] = res[i - 1];
 }
 
 /**
