@@ -65,17 +65,19 @@
 /** Drop reason of next[] code @p n (only when dp_next_is_drop(n)). */
 #define dp_next_reason(n) ((enum dp_drop)((n) - DP_NEXT_DROP_BASE))
 
-/** Parts of a packet's path, for the per-stage cycle accounting (meson -Dcycle_stats=true). */
-enum dp_stage {
-	DP_STAGE_RX = 0,  /**< rte_eth_rx_burst and RX counting */
-	DP_STAGE_PARSE,   /**< parse stage (and freeing its drops) */
-	DP_STAGE_VLAN_IN, /**< vlan_in stage */
-	DP_STAGE_L2,      /**< l2 stage: learning and MAC table lookup */
-	DP_STAGE_FLOOD,   /**< flood stage */
-	DP_STAGE_EGRESS,  /**< vlan_out, replication and TX buffering */
-	DP_STAGE_TX,      /**< rte_eth_tx_burst, handoff rings */
-	DP_STAGE_MAX
-};
+/**
+ * Parts of a packet's path, for the per-stage cycle accounting (meson -Dcycle_stats=true):
+ * X(enum suffix, name in the statistics). rx: rte_eth_rx_burst and RX counting; parse,
+ * vlan_in, l2, flood: the stages (with freeing their drops); egress: vlan_out, replication and
+ * TX buffering; tx: rte_eth_tx_burst and handoff rings.
+ */
+#define DP_STAGES(X) X(RX, "rx") X(PARSE, "parse") X(VLAN_IN, "vlan_in") X(L2, "l2") \
+	X(FLOOD, "flood") X(EGRESS, "egress") X(TX, "tx")
+
+#define DP_STAGE_ENUM_(e, name) DP_STAGE_##e,
+/** A part of a packet's path (DP_STAGES). */
+enum dp_stage { DP_STAGES(DP_STAGE_ENUM_) DP_STAGE_MAX };
+#undef DP_STAGE_ENUM_
 
 /** Name of stage @p s (as in the statistics). */
 const char *dp_stage_name(enum dp_stage s);

@@ -13,14 +13,12 @@ dp_drop_name(enum dp_drop r)
 	return (unsigned int)r < DP_DROP_MAX ? dp_drop_names[r] : "unknown";
 }
 
+#define DP_STAGE_NAME_(e, name) name,
+
 const char *
 dp_stage_name(enum dp_stage s)
 {
-	static const char *const names[DP_STAGE_MAX] = {
-		[DP_STAGE_RX] = "rx", [DP_STAGE_PARSE] = "parse", [DP_STAGE_VLAN_IN] = "vlan_in",
-		[DP_STAGE_L2] = "l2", [DP_STAGE_FLOOD] = "flood", [DP_STAGE_EGRESS] = "egress",
-		[DP_STAGE_TX] = "tx",
-	};
+	static const char *const names[DP_STAGE_MAX] = { DP_STAGES(DP_STAGE_NAME_) };
 
 	return (unsigned int)s < DP_STAGE_MAX ? names[s] : "unknown";
 }

@@ -69,23 +69,16 @@ dp_fdb_key(uint16_t vid, const struct rte_ether_addr *mac)
 		((uint64_t)b[2] << 24) | ((uint64_t)b[3] << 16) | ((uint64_t)b[4] << 8) | b[5];
 }
 
-/** Key of @p eh's destination MAC in VLAN @p vid (one 8-byte load: @p eh is a whole header). */
+/**
+ * dp_fdb_key() for a MAC inside a frame's Ethernet header, with one 8-byte load: @p mac must
+ * be followed by 2 readable bytes (true of both addresses of a whole header).
+ */
 static inline uint64_t
-dp_fdb_key_dst(uint16_t vid, const struct rte_ether_hdr *eh)
+dp_fdb_key_in_hdr(uint16_t vid, const struct rte_ether_addr *mac)
 {
 	uint64_t v;
 
-	memcpy(&v, &eh->dst_addr, sizeof(v));
-	return ((uint64_t)vid << 48) | (rte_be_to_cpu_64(v) >> 16);
-}
-
-/** Key of @p eh's source MAC in VLAN @p vid (the 8 bytes after the destination). */
-static inline uint64_t
-dp_fdb_key_src(uint16_t vid, const struct rte_ether_hdr *eh)
-{
-	uint64_t v;
-
-	memcpy(&v, &eh->src_addr, sizeof(v));
+	memcpy(&v, mac, sizeof(v));
 	return ((uint64_t)vid << 48) | (rte_be_to_cpu_64(v) >> 16);
 }
 
@@ -178,9 +171,6 @@ dp_fdb_lookup_cached(struct dp_worker *w, const uint64_t *keys, uint32_t n,
 		rte_prefetch0(set[i]);
 	}
 	for (i = 0; i < n; i++) {
-		/* A run of one key (frames of one flow) is looked up once: see below. */
-		if (i > 0 && keys[i] == keys[i - 1])
-			continue;
 		c = dp_fdb_cache_get(set[i], keys[i], gen);
 		if (likely(c != NULL)) {
 			res[i] = *c;
@@ -190,7 +180,7 @@ dp_fdb_lookup_cached(struct dp_worker *w, const uint64_t *keys, uint32_t n,
 		}
 	}
 	if (nm == 0)
-		goto dups;
+		return;
 	w->fdb_cache_miss += nm;
 	dp_fdb_lookup_bulk(w->fdb, kp, nm, &hits, found);
 	for (i = 0; i < nm; i++) {
@@ -205,13 +195,12 @@ dp_fdb_lookup_cached(struct dp_worker *w, const uint64_t *keys, uint32_t n,
 		r->port = __atomic_load_n(&r->ent->port, __ATOMIC_RELAXED);
 		r->is_static = r->ent->is_static;
 		c = set[miss[i]];
+		/* One MAC as source and destination of a burst misses twice: cache it once. */
+		if (dp_fdb_cache_get(c, r->key, gen) != NULL)
+			continue;
 		memmove(&c[1], &c[0], sizeof(c[0]) * (DP_FDB_CACHE_WAYS - 1));
 		c[0] = *r;
 	}
-dups:
-	for (i = 1; i < n; i++)
-		if (keys[i] == keys[i - 1])
-			res[i] = res[i - 1];
 }
 
 /**

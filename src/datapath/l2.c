@@ -55,7 +55,7 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
 
 		RTE_ASSERT(pkts[i]->packet_type == RTE_PTYPE_L2_ETHER);
-		keys[i] = dp_fdb_key_src(pkts[i]->vlan_tci, eh);
+		keys[i] = dp_fdb_key_in_hdr(pkts[i]->vlan_tci, &eh->src_addr);
 	}
 	nk = n;
 	for (i = 0; i < n; i++) {
@@ -65,7 +65,7 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 			dst_at[i] = 0xff;
 			continue;
 		}
-		keys[nk] = dp_fdb_key_dst(pkts[i]->vlan_tci, eh);
+		keys[nk] = dp_fdb_key_in_hdr(pkts[i]->vlan_tci, &eh->dst_addr);
 		dst_at[i] = (uint8_t)nk++;
 	}
 	dp_fdb_lookup_cached(w, keys, nk, res);

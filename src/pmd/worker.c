@@ -112,18 +112,18 @@ pmd_worker_main(void *arg)
 				moved += n;
 				/* Send what this burst produced before polling the next queue: a
 				 * frame never waits for other queues' work (latency, and the
-				 * throughput of request/response traffic). */
+				 * throughput of request/response traffic). So no TX buffer holds
+				 * a frame past the iteration, nor past the quiescent report. */
 				PMD_CYC_MARK(tc);
 				pmd_tx_flush(pw, s);
 				PMD_CYC(w, DP_STAGE_TX, tc);
 			}
 		}
-		{
+		if (pl->n_drain > 0) {
 			PMD_CYC_START(tc);
 
 			for (i = 0; i < pl->n_drain; i++)
 				moved += drain_handoff(pw, s, &pl->drain[i]);
-			pmd_tx_flush(pw, s);
 			PMD_CYC(w, DP_STAGE_TX, tc);
 		}
 		/* s is not used past this point: the control thread may free it. */

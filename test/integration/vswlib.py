@@ -6,10 +6,11 @@ whether it passed or failed: processes killed, namespaces and links deleted, soc
 hugepage files of the test's DPDK file prefixes removed.
 """
 import glob
+import importlib.machinery
+import importlib.util
 import json
 import os
 import re
-import select
 import signal
 import subprocess
 import tempfile
@@ -18,6 +19,18 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VSWD = os.environ.get("VSWD", os.path.join(ROOT, "build", "vswd"))
 HUGEDIR = "/dev/hugepages"
+
+
+def _load_bench():
+    """scripts/bench as a module: its testpmd driver serves the tests too."""
+    loader = importlib.machinery.SourceFileLoader(
+        "vswd_bench", os.path.join(ROOT, "scripts", "bench"))
+    mod = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(mod)
+    return mod
+
+
+bench = _load_bench()
 
 
 def sh(cmd, check=True, **kw):
@@ -45,6 +58,12 @@ class Cleanup:
         self.links = []
         self.paths = []
         self.prefixes = []
+
+    def spawn(self, args, **kw):
+        """Starts a process that run() kills if it is still there."""
+        p = subprocess.Popen(args, **kw)
+        self.procs.append(p)
+        return p
 
     def run(self):
         for p in reversed(self.procs):
@@ -161,45 +180,19 @@ def ping(ns, dst, count=3, size=56, timeout=1):
     return int(m.group(1)) if m else 0
 
 
-class Testpmd:
-    """An interactive dpdk-testpmd, here the vhost-user guest (net_virtio_user ports)."""
+class Testpmd(bench.Testpmd):
+    """An interactive dpdk-testpmd, here the vhost-user guest (net_virtio_user ports). The
+    driver (prompt, commands, quit) is the benchmark's."""
 
-    PROMPT = "testpmd> "
     __test__ = False  # not a pytest test class
 
     def __init__(self, cleanup, vdevs, prefix="guest", lcores="0,1", extra=()):
         self.prefix = prefix
         cleanup.prefixes.append(prefix)
-        args = ["stdbuf", "-oL", "dpdk-testpmd", "-l", lcores, "--no-pci", "--file-prefix",
-                prefix, "--single-file-segments", "-m", "256", "--log-level=error"]
+        eal = ["-l", lcores, "--single-file-segments", "-m", "256"]
         for v in vdevs:
-            args += ["--vdev", v]
-        args += ["--", "-i", "--nb-cores=1"] + list(extra)
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
-        cleanup.procs.append(self.proc)
-        self.buf = ""
-
-    def read_prompt(self, timeout=60):
-        end = time.time() + timeout
-        fd = self.proc.stdout.fileno()
-        while not self.buf.rstrip(" ").endswith(self.PROMPT.rstrip(" ")):
-            left = end - time.time()
-            if left <= 0 or self.proc.poll() is not None:
-                raise AssertionError("testpmd: no prompt; output:\n" + self.buf[-3000:])
-            r, _, _ = select.select([fd], [], [], min(left, 0.5))
-            if r:
-                chunk = os.read(fd, 65536).decode(errors="replace")
-                if not chunk:
-                    continue
-                self.buf += chunk
-        out, self.buf = self.buf, ""
-        return out
-
-    def cmd(self, line, timeout=60):
-        self.proc.stdin.write((line + "\n").encode())
-        self.proc.stdin.flush()
-        return self.read_prompt(timeout)
+            eal += ["--vdev", v]
+        super().__init__(cleanup, eal, ["-i", "--nb-cores=1"] + list(extra), prefix)
 
     def port_stats(self):
         """{port: {"rx": n, "tx": n}} from 'show port stats all'."""
@@ -210,11 +203,3 @@ class Testpmd:
             res[int(m.group(1))] = {"rx": int(m.group(2)), "tx": int(m.group(3))}
         return res
 
-    def quit(self):
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.write(b"quit\n")
-                self.proc.stdin.flush()
-                self.proc.wait(20)
-            except (BrokenPipeError, subprocess.TimeoutExpired):
-                self.proc.kill()

@@ -50,34 +50,45 @@ ingress(uint16_t in, struct rte_mbuf *m)
 	return next;
 }
 
+/* ingress() of a 64-byte IPv4 frame, tagged with @p tci when @p tagged; frees it. *@p vid:
+ * the switching VLAN it got. */
+static uint16_t
+ingress_64(uint16_t in, bool tagged, uint16_t tci, uint16_t *vid)
+{
+	struct rte_mbuf *m = ut_frame("02:00:00:00:00:02", "02:00:00:00:00:01", tagged, tci,
+			0x0800, 64);
+	uint16_t next = ingress(in, m);
+
+	*vid = m->vlan_tci;
+	rte_pktmbuf_free(m);
+	return next;
+}
+
 static void
 test_access(void **state)
 {
 	struct rte_mbuf *m;
+	uint16_t vid;
 
 	(void)state;
-	m = ut_frame("02:00:00:00:00:02", "02:00:00:00:00:01", false, 0, 0x0800, 64);
-	assert_int_equal(ingress(0, m), DP_NEXT_CONT);
-	assert_int_equal(m->vlan_tci, 10);
-	rte_pktmbuf_free(m);
+	assert_int_equal(ingress_64(0, false, 0, &vid), DP_NEXT_CONT);
+	assert_int_equal(vid, 10);
 	/* Priority tag (VID 0, PCP 5): accepted, stripped, access VLAN. */
 	m = ut_frame("02:00:00:00:00:02", "02:00:00:00:00:01", true, 5 << 13, 0x0800, 64);
 	assert_int_equal(ingress(0, m), DP_NEXT_CONT);
 	assert_int_equal(m->vlan_tci, 10);
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 60);
 	rte_pktmbuf_free(m);
-	m = ut_frame("02:00:00:00:00:02", "02:00:00:00:00:01", true, 10, 0x0800, 64);
-	assert_int_equal(ingress(0, m), dp_next_drop(DP_DROP_VLAN_TAGGED_ON_ACCESS));
-	rte_pktmbuf_free(m);
-	m = ut_frame("02:00:00:00:00:02", "02:00:00:00:00:01", true, 4095, 0x0800, 64);
-	assert_int_equal(ingress(0, m), dp_next_drop(DP_DROP_VLAN_RESERVED));
-	rte_pktmbuf_free(m);
+	assert_int_equal(ingress_64(0, true, 10, &vid),
+			dp_next_drop(DP_DROP_VLAN_TAGGED_ON_ACCESS));
+	assert_int_equal(ingress_64(0, true, 4095, &vid), dp_next_drop(DP_DROP_VLAN_RESERVED));
 }
 
 static void
 test_trunk(void **state)
 {
 	struct rte_mbuf *m, *ref;
+	uint16_t vid;
 	uint8_t *d;
 
 	(void)state;
@@ -94,16 +105,11 @@ test_trunk(void **state)
 	assert_int_equal(d[14], 18);
 	rte_pktmbuf_free(m);
 	rte_pktmbuf_free(ref);
-	m = ut_frame("02:00:00:00:00:02", "02:00:00:00:00:01", true, 23, 0x0800, 64);
-	assert_int_equal(ingress(1, m), dp_next_drop(DP_DROP_VLAN_NOT_ALLOWED));
-	rte_pktmbuf_free(m);
-	m = ut_frame("02:00:00:00:00:02", "02:00:00:00:00:01", false, 0, 0x0800, 64);
-	assert_int_equal(ingress(1, m), DP_NEXT_CONT);
-	assert_int_equal(m->vlan_tci, 5);
-	rte_pktmbuf_free(m);
-	m = ut_frame("02:00:00:00:00:02", "02:00:00:00:00:01", false, 0, 0x0800, 64);
-	assert_int_equal(ingress(2, m), dp_next_drop(DP_DROP_VLAN_NO_NATIVE));
-	rte_pktmbuf_free(m);
+	assert_int_equal(ingress_64(1, true, 23, &vid),
+			dp_next_drop(DP_DROP_VLAN_NOT_ALLOWED));
+	assert_int_equal(ingress_64(1, false, 0, &vid), DP_NEXT_CONT);
+	assert_int_equal(vid, 5);
+	assert_int_equal(ingress_64(2, false, 0, &vid), dp_next_drop(DP_DROP_VLAN_NO_NATIVE));
 }
 
 /* Mixed bursts of every size on the trunk: decisions match frame by frame. */
