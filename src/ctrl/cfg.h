@@ -55,6 +55,7 @@ struct cfg_switch {
 	uint32_t fdb_max_entries; /**< most learned MAC entries */
 	uint32_t fdb_aging_s;     /**< idle seconds before a learned entry is removed, 0: never */
 	uint32_t stats_interval_s; /**< print statistics every N seconds, 0: only on SIGUSR1 */
+	bool flow_cache;          /**< workers use their exact-match flow cache */
 };
 
 /** One entry of "ports". */

@@ -89,6 +89,9 @@ static const struct cfg_item switch_items[] = {
 	{ .key = "stats_interval_s", .type = CFG_T_UINT,
 	  .off = offsetof(struct cfg_switch, stats_interval_s), .max = 86400, .def = 0,
 	  .live = true, .help = "print statistics every N seconds, 0: only on SIGUSR1" },
+	{ .key = "flow_cache", .type = CFG_T_BOOL, .off = offsetof(struct cfg_switch, flow_cache),
+	  .def = 1, .live = true,
+	  .help = "remember each flow's forwarding decision per worker (exact-match cache)" },
 	CFG_ITEM_END
 };
 

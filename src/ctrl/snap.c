@@ -123,6 +123,7 @@ snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_
 	}
 	s->gen = gen;
 	s->n_workers = n_workers;
+	s->fcache_on = c->sw.flow_cache;
 	for (i = 0; i < c->n_ports; i++) {
 		if (!ports[i].open)
 			continue;

@@ -79,7 +79,8 @@ stats_workers(const struct vsw_ctrl *c)
 			json_array_append_new(rxq, json_pack("{s:s, s:i}", "port",
 					c->cfg.ports[s->plan[w].rxq[i].port].name,
 					"queue", s->plan[w].rxq[i].queue));
-		o = json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+		o = json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+				"s:o}",
 				"id", w, "lcore", pw->lcore,
 				"busy_cycles", (json_int_t)d->busy_cycles,
 				"idle_cycles", (json_int_t)d->idle_cycles,
@@ -90,6 +91,8 @@ stats_workers(const struct vsw_ctrl *c)
 				"learn_posted", (json_int_t)d->learn_posted,
 				"learn_lost", (json_int_t)d->learn_lost,
 				"fdb_cache_misses", (json_int_t)d->fdb_cache_miss,
+				"flow_cache_hits", (json_int_t)d->fcache_hits,
+				"flow_cache_misses", (json_int_t)d->fcache_misses,
 				"rx_queues", rxq);
 #ifdef VSW_CYCLE_STATS
 		{

@@ -17,11 +17,13 @@
  *   m->l2_len      Ethernet header length including an 802.1Q tag (parse)
  *   m->packet_type RTE_PTYPE_L2_ETHER or RTE_PTYPE_L2_ETHER_VLAN as received (parse)
  *   m->vlan_tci    TCI of the received tag, or 0 (parse); the switching VLAN ID (vlan_in)
+ *   m->hash.usr    flow cache misses: whether and how the frame arrived tagged (fcache)
  * After vlan_in every frame is untagged: egress inserts the tag its port needs (vlan_out).
  */
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 #include <rte_common.h>
 #include <rte_mbuf.h>
 #include <rte_ether.h>
@@ -69,10 +71,11 @@
  * Parts of a packet's path, for the per-stage cycle accounting (meson -Dcycle_stats=true):
  * X(enum suffix, name in the statistics). rx: rte_eth_rx_burst and RX counting; parse,
  * vlan_in, l2, flood: the stages (with freeing their drops); egress: vlan_out, replication and
- * TX buffering; tx: rte_eth_tx_burst and handoff rings.
+ * TX buffering; fcache: the flow cache lookup and sending its hits to TX buffers; tx:
+ * rte_eth_tx_burst and handoff rings.
  */
-#define DP_STAGES(X) X(RX, "rx") X(PARSE, "parse") X(VLAN_IN, "vlan_in") X(L2, "l2") \
-	X(FLOOD, "flood") X(EGRESS, "egress") X(TX, "tx")
+#define DP_STAGES(X) X(RX, "rx") X(FCACHE, "fcache") X(PARSE, "parse") \
+	X(VLAN_IN, "vlan_in") X(L2, "l2") X(FLOOD, "flood") X(EGRESS, "egress") X(TX, "tx")
 
 #define DP_STAGE_ENUM_(e, name) DP_STAGE_##e,
 /** A part of a packet's path (DP_STAGES). */
@@ -139,6 +142,7 @@ struct dp_snap {
 	uint64_t gen;                             /**< generation, increases with each publish */
 	uint16_t n_ports;                         /**< highest port index in use + 1 */
 	uint16_t n_workers;                       /**< workers planned for */
+	uint8_t fcache_on;                        /**< workers use their flow cache */
 	struct dp_port port[VSW_MAX_PORTS];       /**< indexed by vswd port index */
 	struct dp_vlan_members *vlan[4096];       /**< members per VLAN ID; NULL: no member */
 	struct dp_worker_plan plan[VSW_MAX_WORKERS]; /**< per worker RX and drain lists */
@@ -172,6 +176,26 @@ struct dp_learn_ev {
 #define DP_FDB_CACHE_WAYS 2
 
 struct dp_fdb_ent;
+
+/** Sets (of DP_FCACHE_WAYS entries) in a worker's flow cache (fcache.h); a power of 2. */
+#define DP_FCACHE_SETS 4096
+/** Entries per set of the flow cache. */
+#define DP_FCACHE_WAYS 2
+
+/** One entry of a worker's flow cache (fcache.h); one cache line. */
+struct dp_fcache_ent {
+	uint64_t k0;             /**< frame bytes 0-7 as received (destination, source 0-1) */
+	uint64_t k1;             /**< frame bytes 8-15 (source 2-5, EtherType, TCI if tagged) */
+	struct dp_fdb_ent *src;  /**< MAC table entry of the source, for last-seen refreshes */
+	uint64_t seen;           /**< TSC this worker last refreshed src->seen */
+	uint32_t fdb_gen;        /**< dp_fdb.gen the entry was made at */
+	uint32_t snap_gen;       /**< low 32 bits of dp_snap.gen it was made under; 0: empty */
+	uint16_t in_port;        /**< ingress port (part of the key) */
+	uint16_t out_port;       /**< output port */
+	uint16_t max_len;        /**< longest frame (as received) the slow path would forward */
+	uint16_t vid;            /**< switching VLAN */
+	uint8_t act;             /**< enum dp_fcache_act */
+} __rte_cache_aligned;
 
 /**
  * One entry of a worker's MAC table lookup cache (see dp_fdb_lookup_cached()): a copy of what
@@ -207,6 +231,10 @@ struct dp_worker {
 	/** Recently used MAC table entries, consulted before the rte_hash (fdb.h). */
 	struct dp_fdb_cache_ent fdb_cache[DP_FDB_CACHE_SETS][DP_FDB_CACHE_WAYS];
 	uint64_t fdb_cache_miss; /**< lookups the cache could not answer */
+	/** Exact-match flow cache, consulted before the stages (fcache.h). */
+	struct dp_fcache_ent fcache[DP_FCACHE_SETS][DP_FCACHE_WAYS];
+	uint64_t fcache_hits;    /**< frames the flow cache decided */
+	uint64_t fcache_misses;  /**< frames that took the slow path with the flow cache on */
 	uint64_t learn_posted;   /**< learn events posted */
 	uint64_t learn_lost;     /**< learn events lost to a full ring */
 	uint64_t busy_cycles;    /**< TSC spent in iterations that moved packets */
@@ -218,6 +246,22 @@ struct dp_worker {
 	uint64_t stage_cycles[DP_STAGE_MAX]; /**< TSC per stage (only with VSW_CYCLE_STATS) */
 	struct dp_port_ctr port[VSW_MAX_PORTS]; /**< per-port counters */
 } __rte_cache_aligned;
+
+/**
+ * Moves the two MAC addresses (12 bytes) at @p src to @p dst; the ranges may overlap (a tag
+ * is 4 bytes). Loads everything before storing, inline: memmove() is a library call here.
+ */
+static inline void
+dp_move_macs(uint8_t *dst, const uint8_t *src)
+{
+	uint64_t a;
+	uint32_t b;
+
+	memcpy(&a, src, sizeof(a));
+	memcpy(&b, src + sizeof(a), sizeof(b));
+	memcpy(dst, &a, sizeof(a));
+	memcpy(dst + sizeof(a), &b, sizeof(b));
+}
 
 /** True when VLAN @p vid is set in bitmap @p bm. */
 static inline bool

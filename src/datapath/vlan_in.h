@@ -31,7 +31,7 @@ dp_vlan_strip(struct rte_mbuf *m)
 		return -EINVAL;
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	/* Move both MACs forward over the tag; the inner EtherType is already in place. */
-	memmove((uint8_t *)eh + RTE_VLAN_HLEN, eh, 2 * RTE_ETHER_ADDR_LEN);
+	dp_move_macs((uint8_t *)eh + RTE_VLAN_HLEN, (const uint8_t *)eh);
 	rte_pktmbuf_adj(m, RTE_VLAN_HLEN);
 	m->l2_len = RTE_ETHER_HDR_LEN;
 	return 0;

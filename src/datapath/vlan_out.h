@@ -49,7 +49,7 @@ dp_vlan_out_tag(struct rte_mbuf *m)
 			rte_pktmbuf_prepend(m, RTE_VLAN_HLEN) == NULL))
 		return dp_next_drop(DP_DROP_EGRESS_NO_HEADROOM);
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	memmove(eh, (uint8_t *)eh + RTE_VLAN_HLEN, 2 * RTE_ETHER_ADDR_LEN);
+	dp_move_macs((uint8_t *)eh, (const uint8_t *)eh + RTE_VLAN_HLEN);
 	vh = (struct rte_vlan_hdr *)(eh + 1);
 	/* vh->eth_proto already holds the inner EtherType, where the old one stood. */
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);

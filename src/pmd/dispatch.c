@@ -5,6 +5,7 @@
  */
 #include <rte_ethdev.h>
 
+#include "fcache.h"
 #include "flood.h"
 #include "l2.h"
 #include "parse.h"
@@ -40,16 +41,53 @@ dispatch_egress_drop(struct pmd_worker *pw, uint16_t port, uint16_t code, struct
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * Sends slow-path frame @p m from @p in_port to @p port (egress check, then the tag the port
+ * needs), and remembers its flow in the flow cache when that is on.
+ */
 static inline void
-dispatch_unicast(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
-		struct rte_mbuf *m)
+dispatch_unicast(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
+		uint16_t port, struct rte_mbuf *m)
 {
-	uint16_t r = dp_vlan_out_one(&s->port[port], m);
+	const struct dp_port *out = &s->port[port];
+	uint16_t r = dp_vlan_out_check(out, m);
 
+	if (likely(r == DP_NEXT_CONT)) {
+		if (s->fcache_on)
+			dp_fcache_insert(&pw->dp, s, in_port, m, port);
+		if (dp_port_tags(out, m->vlan_tci & RTE_VLAN_ID_MASK))
+			r = dp_vlan_out_tag(m);
+	}
 	if (unlikely(r != DP_NEXT_CONT))
 		dispatch_egress_drop(pw, port, r, m);
 	else
 		pmd_tx_enqueue(pw, s, port, m);
+}
+
+/*
+ * Sends the @p hits frames the flow cache decided (next[i] < VSW_MAX_PORTS) to their TX
+ * buffers, a run of frames to one port at a time, and keeps the others, in order, for the
+ * slow path. @return frames kept.
+ */
+static inline uint16_t
+dispatch_hits(struct pmd_worker *pw, const struct dp_snap *s, struct rte_mbuf **pkts,
+		uint16_t n, const uint16_t *next, uint16_t hits)
+{
+	uint16_t i = 0, j, k = 0;
+
+	if (hits == 0)
+		return n;
+	while (i < n) {
+		if (unlikely(next[i] >= VSW_MAX_PORTS)) {
+			pkts[k++] = pkts[i++];
+			continue;
+		}
+		for (j = i + 1; j < n && next[j] == next[i]; j++)
+			;
+		pmd_tx_enqueue_bulk(pw, s, next[i], &pkts[i], j - i);
+		i = j;
+	}
+	return k;
 }
 
 /*
@@ -145,6 +183,13 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	pc->rx_bytes += bytes;
 	PMD_CYC(w, DP_STAGE_RX, t);
 
+	if (s->fcache_on) {
+		i = dp_fcache_burst(w, s, in_port, pkts, n, next);
+		n = dispatch_hits(pw, s, pkts, n, next, i);
+		PMD_CYC(w, DP_STAGE_FCACHE, t);
+		if (n == 0)
+			return;
+	}
 	if (dp_parse_burst(w, in, pkts, n, next) != 0)
 		n = dispatch_compact(pw, pkts, n, next);
 	PMD_CYC(w, DP_STAGE_PARSE, t);
@@ -160,7 +205,7 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	PMD_CYC(w, DP_STAGE_FLOOD, t);
 	for (i = 0; i < n; i++) {
 		if (likely(next[i] < VSW_MAX_PORTS))
-			dispatch_unicast(pw, s, next[i], pkts[i]);
+			dispatch_unicast(pw, s, in_port, next[i], pkts[i]);
 		else
 			dispatch_flood(pw, s, in_port, pkts[i]);
 	}

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_rcu_qsbr.h>
@@ -115,6 +116,33 @@ pmd_tx_enqueue(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
 	b->pkts[b->n++] = m;
 	if (unlikely(b->n == PMD_TXBUF))
 		pmd_tx_flush_port(pw, s, port);
+}
+
+/**
+ * Queues the @p n frames of @p pkts for port @p port, flushing the buffer whenever it fills.
+ * One count update per call: per-frame pmd_tx_enqueue() calls to one port chain a load and a
+ * store of the count through memory for each frame.
+ */
+static inline void
+pmd_tx_enqueue_bulk(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	struct pmd_txbuf *b = &pw->tx[port];
+	uint16_t k;
+
+	if (!b->dirty) {
+		b->dirty = 1;
+		pw->dirty[pw->n_dirty++] = port;
+	}
+	while (n > 0) {
+		k = RTE_MIN(n, (uint16_t)(PMD_TXBUF - b->n));
+		memcpy(&b->pkts[b->n], pkts, k * sizeof(pkts[0]));
+		b->n += k;
+		pkts += k;
+		n -= k;
+		if (b->n == PMD_TXBUF)
+			pmd_tx_flush_port(pw, s, port);
+	}
 }
 
 #endif

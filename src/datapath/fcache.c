@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include <rte_hash_crc.h>
+
+#include "fcache.h"
+#include "fdb.h"
+#include "vlan_in.h"
+#include "vlan_out.h"
+
+/* Shortest frame looked up: the key covers 16 bytes, a tagged frame's inner EtherType 18. */
+#define FC_MIN_LEN (RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
+/* Bytes 8-13 of the key: the last four of the source, then the EtherType (little endian). */
+#define FC_K1_UNTAGGED_MASK UINT64_C(0x0000ffffffffffff)
+
+/* Reads the key of the frame at @p h; @return true when it carries an 802.1Q tag. */
+static inline bool
+fc_key(const uint8_t *h, uint64_t *k0, uint64_t *k1)
+{
+	bool tagged;
+
+	memcpy(k0, h, sizeof(*k0));
+	memcpy(k1, h + 8, sizeof(*k1));
+	tagged = (uint16_t)(*k1 >> 32) == RTE_BE16(RTE_ETHER_TYPE_VLAN);
+	if (!tagged)
+		*k1 &= FC_K1_UNTAGGED_MASK;
+	return tagged;
+}
+
+/* The set of key (@p k0, @p k1, @p in_port): CRC32-C of the key (one instruction a word). */
+static inline struct dp_fcache_ent *
+fc_set(struct dp_worker *w, uint64_t k0, uint64_t k1, uint16_t in_port)
+{
+	uint32_t h = rte_hash_crc_8byte(k1, rte_hash_crc_8byte(k0, in_port));
+
+	return w->fcache[h & (DP_FCACHE_SETS - 1)];
+}
+
+/* The entry of set @p c for the key, valid at generations @p fgen and @p sgen, or NULL. */
+static inline struct dp_fcache_ent *
+fc_match(struct dp_fcache_ent *c, uint64_t k0, uint64_t k1, uint16_t in_port, uint32_t fgen,
+		uint32_t sgen)
+{
+	uint32_t i;
+
+	for (i = 0; i < DP_FCACHE_WAYS; i++)
+		if (c[i].k0 == k0 && c[i].k1 == k1 && c[i].in_port == in_port &&
+				c[i].fdb_gen == fgen && c[i].snap_gen == sgen)
+			return &c[i];
+	return NULL;
+}
+
+/* True when the inner EtherType of tagged frame @p h is another tag (parse drops it). */
+static inline bool
+fc_inner_tag(const uint8_t *h)
+{
+	uint16_t et;
+
+	memcpy(&et, h + RTE_ETHER_HDR_LEN + 2, sizeof(et));
+	return et == RTE_BE16(RTE_ETHER_TYPE_VLAN) || et == RTE_BE16(RTE_ETHER_TYPE_QINQ);
+}
+
+/*
+ * Gives frame @p m the outcome of entry @p e. @return false, with @p m untouched, when the
+ * frame must take the slow path instead (too long, QinQ, no headroom for a tag).
+ */
+static inline bool
+fc_apply(struct dp_worker *w, struct dp_fcache_ent *e, struct rte_mbuf *m)
+{
+	uint8_t *h = rte_pktmbuf_mtod(m, uint8_t *);
+	uint16_t tci;
+
+	if (unlikely(rte_pktmbuf_pkt_len(m) > e->max_len))
+		return false;
+	switch (e->act) {
+	case DP_FC_NONE:
+		m->l2_len = RTE_ETHER_HDR_LEN;
+		break;
+	case DP_FC_STRIP:
+		if (unlikely(fc_inner_tag(h)))
+			return false;
+		dp_vlan_strip(m);
+		break;
+	case DP_FC_PUSH:
+		if (unlikely(rte_pktmbuf_headroom(m) < RTE_VLAN_HLEN))
+			return false;
+		m->vlan_tci = e->vid;
+		dp_vlan_out_tag(m);
+		break;
+	default: /* DP_FC_RETAG */
+		if (unlikely(fc_inner_tag(h)))
+			return false;
+		tci = rte_cpu_to_be_16(e->vid);
+		memcpy(h + RTE_ETHER_HDR_LEN, &tci, sizeof(tci));
+		m->l2_len = RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
+		break;
+	}
+	m->packet_type = RTE_PTYPE_L2_ETHER;
+	m->vlan_tci = e->vid;
+	if (e->src != NULL && unlikely(w->now - e->seen > w->fdb_refresh)) {
+		__atomic_store_n(&e->src->seen, w->now, __ATOMIC_RELAXED);
+		e->seen = w->now;
+	}
+	return true;
+}
+
+/* dp_fcache_burst() for at most DP_BURST frames. */
+static uint16_t
+fc_chunk(struct dp_worker *w, uint32_t fgen, uint32_t sgen, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	struct dp_fcache_ent *set[DP_BURST], *e;
+	uint64_t k0[DP_BURST], k1[DP_BURST];
+	uint8_t tagged[DP_BURST];
+	uint16_t i, hits = 0;
+
+	for (i = 0; i < n; i++) {
+		if (unlikely(rte_pktmbuf_data_len(pkts[i]) < FC_MIN_LEN)) {
+			set[i] = NULL;
+			tagged[i] = 0;
+			continue;
+		}
+		tagged[i] = fc_key(rte_pktmbuf_mtod(pkts[i], uint8_t *), &k0[i], &k1[i]);
+		set[i] = fc_set(w, k0[i], k1[i], in_port);
+		rte_prefetch0(set[i]);
+	}
+	for (i = 0; i < n; i++) {
+		e = set[i] == NULL ? NULL : fc_match(set[i], k0[i], k1[i], in_port, fgen, sgen);
+		if (likely(e != NULL) && likely(fc_apply(w, e, pkts[i]))) {
+			next[i] = e->out_port;
+			hits++;
+			continue;
+		}
+		next[i] = DP_NEXT_CONT;
+		/* Bytes 14-15 of a tagged frame's key: its TCI. */
+		pkts[i]->hash.usr = tagged[i] ?
+			DP_FC_USR_TAGGED | rte_be_to_cpu_16((uint16_t)(k1[i] >> 48)) : 0;
+	}
+	return hits;
+}
+
+uint16_t
+dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	uint32_t fgen = __atomic_load_n(&w->fdb->gen, __ATOMIC_ACQUIRE);
+	uint16_t i, c, hits = 0;
+
+	for (i = 0; i < n; i += c) {
+		c = RTE_MIN(n - i, DP_BURST);
+		hits += fc_chunk(w, fgen, (uint32_t)s->gen, in_port, pkts + i, c, next + i);
+	}
+	w->fcache_hits += hits;
+	w->fcache_misses += n - hits;
+	return hits;
+}
+
+/* The action that turns a frame received @p tagged into what port @p out sends for @p vid. */
+static inline uint8_t
+fc_act(bool tagged, const struct dp_port *out, uint16_t vid)
+{
+	bool tags = dp_port_tags(out, vid);
+
+	if (tagged)
+		return tags ? DP_FC_RETAG : DP_FC_STRIP;
+	return tags ? DP_FC_PUSH : DP_FC_NONE;
+}
+
+void
+dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		const struct rte_mbuf *m, uint16_t out)
+{
+	uint32_t gen = __atomic_load_n(&w->fdb->gen, __ATOMIC_ACQUIRE);
+	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	bool tagged = (m->hash.usr & DP_FC_USR_TAGGED) != 0;
+	uint16_t vid = m->vlan_tci & RTE_VLAN_ID_MASK, hdr, tpid, tci;
+	struct dp_fdb_cache_ent *src, *dst;
+	struct dp_fcache_ent *c, *e;
+	uint8_t kb[16];
+	uint64_t key, k0, k1;
+	uint32_t i;
+
+	/* As received it was at least FC_MIN_LEN long: looked up, so worth remembering. */
+	if (rte_pktmbuf_data_len(m) + (tagged ? RTE_VLAN_HLEN : 0) < FC_MIN_LEN)
+		return;
+	key = dp_fdb_key_in_hdr(vid, &eh->dst_addr);
+	dst = dp_fdb_cache_get(w->fdb_cache[dp_fdb_cache_set(key)], key, gen);
+	if (dst == NULL || dst->port != out)
+		return;
+	key = dp_fdb_key_in_hdr(vid, &eh->src_addr);
+	src = dp_fdb_cache_get(w->fdb_cache[dp_fdb_cache_set(key)], key, gen);
+	if (src == NULL || (!src->is_static && src->port != in_port))
+		return;
+
+	/* The key as received: vlan_in moved the MACs over the tag it removed. */
+	memcpy(kb, eh, 2 * RTE_ETHER_ADDR_LEN);
+	if (tagged) {
+		tpid = RTE_BE16(RTE_ETHER_TYPE_VLAN);
+		tci = rte_cpu_to_be_16((uint16_t)m->hash.usr);
+	} else {
+		tpid = eh->ether_type;
+		tci = 0;
+	}
+	memcpy(kb + 12, &tpid, sizeof(tpid));
+	memcpy(kb + 14, &tci, sizeof(tci));
+	memcpy(&k0, kb, sizeof(k0));
+	memcpy(&k1, kb + 8, sizeof(k1));
+
+	c = fc_set(w, k0, k1, in_port);
+	for (i = 0; i < DP_FCACHE_WAYS - 1; i++)
+		if (c[i].k0 == k0 && c[i].k1 == k1 && c[i].in_port == in_port)
+			break;
+	/* Not cached yet: the oldest way goes, the others move down, the new one is way 0. */
+	memmove(&c[1], &c[0], sizeof(c[0]) * i);
+	e = &c[0];
+	hdr = RTE_ETHER_HDR_LEN + (tagged ? RTE_VLAN_HLEN : 0);
+	e->k0 = k0;
+	e->k1 = k1;
+	e->src = src->is_static ? NULL : src->ent;
+	e->seen = src->seen;
+	e->fdb_gen = gen;
+	e->snap_gen = (uint32_t)s->gen;
+	e->in_port = in_port;
+	e->out_port = out;
+	e->max_len = RTE_MIN(s->port[in_port].mtu, s->port[out].mtu) + hdr;
+	e->vid = vid;
+	e->act = fc_act(tagged, &s->port[out], vid);
+}
+
+void
+dp_fcache_flush(struct dp_worker *w)
+{
+	memset(w->fcache, 0, sizeof(w->fcache));
+}

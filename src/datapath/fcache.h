@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_DP_FCACHE_H
+#define VSW_DP_FCACHE_H
+
+/**
+ * @file
+ * Per-worker exact-match flow cache (the idea of OVS's EMC): the outcome of parse, vlan_in, l2
+ * and the unicast egress check for one (ingress port, first 16 header bytes) is remembered,
+ * so a frame of a known flow takes one probe instead of the whole pipeline.
+ *
+ * Key: the ingress port and the frame's first 16 bytes as received: destination and source
+ * MAC, EtherType (or TPID), and for 802.1Q frames the TCI (bytes 14-15 are ignored on
+ * untagged frames). Every decision the slow path takes for a frame is a function of this key,
+ * the snapshot, the MAC table and the frame length, so an entry is valid while:
+ *   - the snapshot's generation is the one it was made under (ports, VLANs, MTUs, links);
+ *   - the MAC table's generation is (it advances on every delete and move; an entry is only
+ *     made when both addresses are in the table, so additions cannot change its outcome);
+ *   - the frame is no longer than the entry's max_len (longer ones take the slow path, which
+ *     drops them with their reason), and for tagged frames the inner EtherType is not another
+ *     tag (the slow path drops those as QinQ).
+ * Flooded, dropped and learning frames never make an entry; they take the slow path every
+ * time, as they must (their counters and learn events are the slow path's).
+ */
+
+#include "dp.h"
+
+/** Egress rewrite of a cached flow. */
+enum dp_fcache_act {
+	DP_FC_NONE = 0,  /**< forwarded as received */
+	DP_FC_STRIP,     /**< received tag removed */
+	DP_FC_PUSH,      /**< tag with the switching VLAN inserted */
+	DP_FC_RETAG,     /**< received tag rewritten to TCI = switching VLAN */
+};
+
+/** mbuf hash.usr of a slow-path frame: set by dp_fcache_burst(), read by dp_fcache_insert(). */
+#define DP_FC_USR_TAGGED 0x10000u
+
+/**
+ * Flow cache stage: looks up every frame of a burst from port @p in_port (not yet parsed).
+ * A hit is decided here: its header gets the flow's rewrite, its metadata (m->l2_len,
+ * packet_type L2_ETHER, vlan_tci = switching VLAN) what the slow path would give it, the
+ * source's MAC table entry its last-seen refresh when due, and next[i] = output port.
+ * A miss gets next[i] = DP_NEXT_CONT, m->hash.usr = what dp_fcache_insert() needs, and is
+ * left untouched otherwise. Counts hits and misses in @p w.
+ *
+ * @return number of hits.
+ */
+uint16_t dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
+
+/**
+ * Remembers the flow of slow-path frame @p m from @p in_port: call after vlan_in and l2
+ * decided unicast output @p out and dp_vlan_out_check() passed, before the egress rewrite.
+ * Makes an entry only when the worker's MAC lookup cache holds both addresses at the current
+ * table generation, the destination on @p out and the source on @p in_port (or static).
+ */
+void dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		const struct rte_mbuf *m, uint16_t out);
+
+/** Empties the flow cache of @p w. */
+void dp_fcache_flush(struct dp_worker *w);
+
+#endif
