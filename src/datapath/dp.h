@@ -186,10 +186,11 @@ struct dp_fdb_ent;
 struct dp_fcache_ent {
 	uint64_t k0;             /**< frame bytes 0-7 as received (destination, source 0-1) */
 	uint64_t k1;             /**< frame bytes 8-15 (source 2-5, EtherType, TCI if tagged) */
+	/** Generations it was made under: low 32 bits of dp_snap.gen << 32 | dp_fdb.gen. The
+	 * snapshot's is never 0 in its low 32 bits while it matters, so 0 marks an empty entry. */
+	uint64_t epoch;
 	struct dp_fdb_ent *src;  /**< MAC table entry of the source, for last-seen refreshes */
-	uint64_t seen;           /**< TSC this worker last refreshed src->seen */
-	uint32_t fdb_gen;        /**< dp_fdb.gen the entry was made at */
-	uint32_t snap_gen;       /**< low 32 bits of dp_snap.gen it was made under; 0: empty */
+	uint64_t refresh_at;     /**< TSC after which a hit refreshes src->seen; max: static */
 	uint16_t in_port;        /**< ingress port (part of the key) */
 	uint16_t out_port;       /**< output port */
 	uint16_t max_len;        /**< longest frame (as received) the slow path would forward */

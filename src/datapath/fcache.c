@@ -36,16 +36,22 @@ fc_set(struct dp_worker *w, uint64_t k0, uint64_t k1, uint16_t in_port)
 	return w->fcache[h & (DP_FCACHE_SETS - 1)];
 }
 
-/* The entry of set @p c for the key, valid at generations @p fgen and @p sgen, or NULL. */
+/* Epoch (dp_fcache_ent.epoch) of snapshot @p s and MAC table generation @p fgen. */
+static inline uint64_t
+fc_epoch(const struct dp_snap *s, uint32_t fgen)
+{
+	return (uint64_t)(uint32_t)s->gen << 32 | fgen;
+}
+
+/* The entry of set @p c for the key, valid at @p epoch, or NULL. */
 static inline struct dp_fcache_ent *
-fc_match(struct dp_fcache_ent *c, uint64_t k0, uint64_t k1, uint16_t in_port, uint32_t fgen,
-		uint32_t sgen)
+fc_match(struct dp_fcache_ent *c, uint64_t k0, uint64_t k1, uint16_t in_port, uint64_t epoch)
 {
 	uint32_t i;
 
 	for (i = 0; i < DP_FCACHE_WAYS; i++)
-		if (c[i].k0 == k0 && c[i].k1 == k1 && c[i].in_port == in_port &&
-				c[i].fdb_gen == fgen && c[i].snap_gen == sgen)
+		if (c[i].k0 == k0 && c[i].k1 == k1 && c[i].epoch == epoch &&
+				c[i].in_port == in_port)
 			return &c[i];
 	return NULL;
 }
@@ -97,16 +103,16 @@ fc_apply(struct dp_worker *w, struct dp_fcache_ent *e, struct rte_mbuf *m)
 	}
 	m->packet_type = RTE_PTYPE_L2_ETHER;
 	m->vlan_tci = e->vid;
-	if (e->src != NULL && unlikely(w->now - e->seen > w->fdb_refresh)) {
+	if (unlikely(w->now > e->refresh_at)) {
 		__atomic_store_n(&e->src->seen, w->now, __ATOMIC_RELAXED);
-		e->seen = w->now;
+		e->refresh_at = w->now + w->fdb_refresh;
 	}
 	return true;
 }
 
 /* dp_fcache_burst() for at most DP_BURST frames. */
 static uint16_t
-fc_chunk(struct dp_worker *w, uint32_t fgen, uint32_t sgen, uint16_t in_port,
+fc_chunk(struct dp_worker *w, uint64_t epoch, uint16_t in_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
 	struct dp_fcache_ent *set[DP_BURST], *e;
@@ -125,7 +131,7 @@ fc_chunk(struct dp_worker *w, uint32_t fgen, uint32_t sgen, uint16_t in_port,
 		rte_prefetch0(set[i]);
 	}
 	for (i = 0; i < n; i++) {
-		e = set[i] == NULL ? NULL : fc_match(set[i], k0[i], k1[i], in_port, fgen, sgen);
+		e = set[i] == NULL ? NULL : fc_match(set[i], k0[i], k1[i], in_port, epoch);
 		if (likely(e != NULL) && likely(fc_apply(w, e, pkts[i]))) {
 			next[i] = e->out_port;
 			hits++;
@@ -143,12 +149,12 @@ uint16_t
 dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
-	uint32_t fgen = __atomic_load_n(&w->fdb->gen, __ATOMIC_ACQUIRE);
+	uint64_t epoch = fc_epoch(s, __atomic_load_n(&w->fdb->gen, __ATOMIC_ACQUIRE));
 	uint16_t i, c, hits = 0;
 
 	for (i = 0; i < n; i += c) {
 		c = RTE_MIN(n - i, DP_BURST);
-		hits += fc_chunk(w, fgen, (uint32_t)s->gen, in_port, pkts + i, c, next + i);
+		hits += fc_chunk(w, epoch, in_port, pkts + i, c, next + i);
 	}
 	w->fcache_hits += hits;
 	w->fcache_misses += n - hits;
@@ -216,10 +222,10 @@ dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	hdr = RTE_ETHER_HDR_LEN + (tagged ? RTE_VLAN_HLEN : 0);
 	e->k0 = k0;
 	e->k1 = k1;
-	e->src = src->is_static ? NULL : src->ent;
-	e->seen = src->seen;
-	e->fdb_gen = gen;
-	e->snap_gen = (uint32_t)s->gen;
+	e->epoch = fc_epoch(s, gen);
+	e->src = src->ent;
+	/* As the slow path: a static source is never refreshed, a learned one when due. */
+	e->refresh_at = src->is_static ? UINT64_MAX : src->seen + w->fdb_refresh;
 	e->in_port = in_port;
 	e->out_port = out;
 	e->max_len = RTE_MIN(s->port[in_port].mtu, s->port[out].mtu) + hdr;

@@ -10,6 +10,8 @@ import os
 import random
 import struct
 
+import pytest
+
 from scapy.all import Dot1Q, Ether, IP, IPv6, UDP, Raw, fuzz, rdpcap, wrpcap
 
 from vswlib import Vswd, wait_for
@@ -98,7 +100,8 @@ def make_frames(seed=1234):
     return frames
 
 
-def test_malformed_frames(cleanup, tmp_path):
+@pytest.mark.parametrize("flow_cache", [True, False], ids=["flow_cache", "stages_only"])
+def test_malformed_frames(cleanup, tmp_path, flow_cache):
     frames = make_frames()
     inp, out, empty = str(tmp_path / "in.pcap"), str(tmp_path / "out.pcap"), str(tmp_path / "e.pcap")
     wrpcap(inp, [Ether(f) if len(f) >= 14 else Raw(f) for f in frames], linktype=1)
@@ -116,10 +119,14 @@ def test_malformed_frames(cleanup, tmp_path):
     ports = [{"name": "in", "type": "dpdk", "devargs": "net_pcap0,rx_pcap=%s,tx_pcap=%s"
               % (inp, str(tmp_path / "in-tx.pcap"))},
              {"name": "out", "type": "dpdk", "devargs": "net_pcap1,rx_pcap=%s,tx_pcap=%s" % (empty, out)}]
-    v = Vswd(cleanup, {"ports": ports, "fdb": [{"mac": OUT_MAC, "port": "out"}]}).start()
+    v = Vswd(cleanup, {"switch": {"flow_cache": flow_cache}, "ports": ports,
+                       "fdb": [{"mac": OUT_MAC, "port": "out"}]}).start()
     wait_for(lambda: v.port(v.stats(), "in")["rx_packets"] == len(frames), 30,
              "all %d frames received" % len(frames))
     st = v.stop()
+    # The good frames repeat five flows: with the cache on, most of them are its hits.
+    hits = sum(w["flow_cache_hits"] for w in st["workers"])
+    assert (hits > 0) == flow_cache, hits
     got = collections.Counter(bytes(p) for p in rdpcap(out))
     missing = expected_out - got
     extra = got - expected_out

@@ -157,7 +157,7 @@ only_entry(const struct dp_worker *w)
 
 	for (i = 0; i < DP_FCACHE_SETS; i++)
 		for (j = 0; j < DP_FCACHE_WAYS; j++)
-			if (w->fcache[i][j].snap_gen != 0) {
+			if (w->fcache[i][j].epoch != 0) {
 				e = &w->fcache[i][j];
 				found++;
 			}
@@ -245,7 +245,7 @@ test_fcache_misses(void **state)
 	ut_free(&m, 1);
 	for (uint32_t i = 0; i < DP_FCACHE_SETS; i++)
 		for (uint32_t j = 0; j < DP_FCACHE_WAYS; j++)
-			assert_int_equal(w->fcache[i][j].snap_gen, 0);
+			assert_int_equal(w->fcache[i][j].epoch, 0);
 	assert_int_equal(w->fcache_hits, 0);
 
 	/* A cached flow (C on p2 to A); the same key from another port, too long, QinQ, a runt
