@@ -33,6 +33,9 @@ def test_bench_short_run(tmp_path):
             # the egress port (plus the sources: 1 or 1,000).
             assert res["vswd"]["drops"] == 0, (case, res["vswd"])
             assert res["vswd"]["fdb_dynamic"] >= 1001, (case, res["vswd"])
+            # Every flow is cached after the warm-up: the measured frames are hits.
+            v = res["vswd"]
+            assert v["flow_cache_hits"] > 100 * v["flow_cache_misses"], (case, v)
     assert "vhost-loop" in r.stdout and "vswd/tes" in r.stdout
     assert os.path.getsize(tmp_path / "bench.png") > 1000
     # Nothing left: processes, hugepage files, runtime dirs, temp dirs; pages given back.
