@@ -13,12 +13,14 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_version.h>
 #include <rte_lcore.h>
 
 #include "ctrl.h"
 #include "eal_args.h"
+#include "notify.h"
 #include "vsw_log.h"
 #include "vsw_version.h"
 
@@ -173,6 +175,33 @@ config_error(const struct ctrl_err *e)
 	fprintf(stderr, "vswd: configuration refused: %s: %s\n", e->path, e->msg);
 }
 
+/* Sends @p msg to the service manager; a failure is logged, never fatal. */
+static void
+notify_or_warn(const struct vsw_notify *nt, const char *msg)
+{
+	int rc = vsw_notify_send(nt, msg);
+
+	if (rc != 0)
+		VSW_LOG(WARNING, "NOTIFY_SOCKET: %s\n", strerror(-rc));
+}
+
+/* True when every worker's heartbeat moved since the last call; @p last: one per worker. */
+static bool
+workers_alive(const struct vsw_ctrl *c, uint64_t *last)
+{
+	bool alive = true;
+	uint16_t i;
+
+	for (i = 0; i < c->n_workers; i++) {
+		uint64_t hb = __atomic_load_n(&c->workers[i]->heartbeat, __ATOMIC_RELAXED);
+
+		if (hb == last[i])
+			alive = false;
+		last[i] = hb;
+	}
+	return alive;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -190,7 +219,10 @@ main(int argc, char **argv)
 	static struct eal_args ea; /* the EAL may keep pointers into argv */
 	struct mem_plan mp;
 	struct ctrl_err e;
+	uint64_t hb[VSW_MAX_WORKERS] = { 0 }, next_wd = 0;
+	struct vsw_notify nt;
 	bool check_only = false;
+	char msg[128];
 	int opt, rc;
 
 	while ((opt = getopt_long(argc, argv, "c:nhV", opts, NULL)) != -1) {
@@ -247,6 +279,9 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	rc = vsw_notify_open(&nt);
+	if (rc != 0)
+		VSW_LOG(WARNING, "NOTIFY_SOCKET ignored: %s\n", strerror(-rc));
 
 	rc = ctrl_init(&ctrl, &cfg, &e);
 	if (rc == 0) {
@@ -268,17 +303,31 @@ main(int argc, char **argv)
 	}
 	cfg_free(&cfg);
 	rc = ctrl_start_workers(&ctrl);
-	if (rc == 0)
+	if (rc == 0) {
 		VSW_LOG(NOTICE, "running: %u port(s), %u worker(s); SIGUSR1 prints statistics\n",
 				ctrl.cfg.n_ports, ctrl.n_workers);
+		snprintf(msg, sizeof(msg), "READY=1\nSTATUS=running: %u port(s), %u worker(s)",
+				ctrl.cfg.n_ports, ctrl.n_workers);
+		notify_or_warn(&nt, msg);
+	}
 	while (rc == 0 && !sig_stop) {
 		if (sig_stats) {
 			sig_stats = 0;
 			ctrl_stats_print(&ctrl);
 		}
 		ctrl_poll(&ctrl);
+		if (vsw_notify_watchdog(&nt) && rte_get_tsc_cycles() >= next_wd) {
+			/* Fed only while every worker is polling: a stuck worker gets the service
+			 * restarted by the manager. */
+			if (workers_alive(&ctrl, hb))
+				notify_or_warn(&nt, "WATCHDOG=1");
+			else
+				VSW_LOG(WARNING, "a worker's heartbeat stopped: watchdog not fed\n");
+			next_wd = rte_get_tsc_cycles() + ctrl.tsc_hz * nt.wd_usec / 2000000;
+		}
 		usleep(1000);
 	}
+	notify_or_warn(&nt, "STOPPING=1\nSTATUS=stopping");
 	VSW_LOG(NOTICE, "stopping\n");
 	ctrl_stats_print(&ctrl);
 	{
@@ -288,5 +337,6 @@ main(int argc, char **argv)
 		rte_eal_cleanup();
 		remove_hugepage_files(&d);
 	}
+	vsw_notify_close(&nt);
 	return rc == 0 ? 0 : 1;
 }

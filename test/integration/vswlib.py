@@ -109,13 +109,13 @@ class Vswd:
             if p.get("type") == "vhost-user" and p.get("mode", "server") == "server":
                 cleanup.paths.append(p["path"])
 
-    def start(self, wait=True):
+    def start(self, wait=True, env=None):
         # A log per start: a restarted daemon must not see its predecessor's lines.
         n = len(glob.glob(os.path.join(self.dir, "vswd-*.log")))
         self.log_path = os.path.join(self.dir, "vswd-%d.log" % n)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([VSWD, "-c", self.cfg_path], stdout=self.log,
-                                     stderr=subprocess.STDOUT)
+                                     stderr=subprocess.STDOUT, env=env)
         self.cleanup.procs.append(self.proc)
         if wait:
             wait_for(lambda: "running:" in self.output() or self.proc.poll() is not None,
