@@ -5,6 +5,7 @@
 
 #include "fcache.h"
 #include "fdb.h"
+#include "parse.h"
 #include "vlan_in.h"
 #include "vlan_out.h"
 
@@ -13,18 +14,21 @@
 /* Bytes 8-13 of the key: the last four of the source, then the EtherType (little endian). */
 #define FC_K1_UNTAGGED_MASK UINT64_C(0x0000ffffffffffff)
 
-/* Reads the key of the frame at @p h; @return true when it carries an 802.1Q tag. */
+/* True when key word @p k1 (bytes 8-15 of a frame) is that of an 802.1Q frame. */
 static inline bool
+fc_k1_tagged(uint64_t k1)
+{
+	return (uint16_t)(k1 >> 32) == RTE_BE16(RTE_ETHER_TYPE_VLAN);
+}
+
+/* Reads the key of the frame at @p h: bytes 14-15 count only when it carries an 802.1Q tag. */
+static inline void
 fc_key(const uint8_t *h, uint64_t *k0, uint64_t *k1)
 {
-	bool tagged;
-
 	memcpy(k0, h, sizeof(*k0));
 	memcpy(k1, h + 8, sizeof(*k1));
-	tagged = (uint16_t)(*k1 >> 32) == RTE_BE16(RTE_ETHER_TYPE_VLAN);
-	if (!tagged)
+	if (!fc_k1_tagged(*k1))
 		*k1 &= FC_K1_UNTAGGED_MASK;
-	return tagged;
 }
 
 /* The set of key (@p k0, @p k1, @p in_port): CRC32-C of the key (one instruction a word). */
@@ -63,7 +67,7 @@ fc_inner_tag(const uint8_t *h)
 	uint16_t et;
 
 	memcpy(&et, h + RTE_ETHER_HDR_LEN + 2, sizeof(et));
-	return et == RTE_BE16(RTE_ETHER_TYPE_VLAN) || et == RTE_BE16(RTE_ETHER_TYPE_QINQ);
+	return dp_etype_is_tag(et);
 }
 
 /*
@@ -117,16 +121,14 @@ fc_chunk(struct dp_worker *w, uint64_t epoch, uint16_t in_port,
 {
 	struct dp_fcache_ent *set[DP_BURST], *e;
 	uint64_t k0[DP_BURST], k1[DP_BURST];
-	uint8_t tagged[DP_BURST];
 	uint16_t i, hits = 0;
 
 	for (i = 0; i < n; i++) {
 		if (unlikely(rte_pktmbuf_data_len(pkts[i]) < FC_MIN_LEN)) {
 			set[i] = NULL;
-			tagged[i] = 0;
 			continue;
 		}
-		tagged[i] = fc_key(rte_pktmbuf_mtod(pkts[i], uint8_t *), &k0[i], &k1[i]);
+		fc_key(rte_pktmbuf_mtod(pkts[i], uint8_t *), &k0[i], &k1[i]);
 		set[i] = fc_set(w, k0[i], k1[i], in_port);
 		rte_prefetch0(set[i]);
 	}
@@ -138,8 +140,9 @@ fc_chunk(struct dp_worker *w, uint64_t epoch, uint16_t in_port,
 			continue;
 		}
 		next[i] = DP_NEXT_CONT;
-		/* Bytes 14-15 of a tagged frame's key: its TCI. */
-		pkts[i]->hash.usr = tagged[i] ?
+		/* What dp_fcache_insert() cannot read back once vlan_in removed the tag: the
+		 * received TCI (bytes 14-15 of the key). Runts make no entry. */
+		pkts[i]->hash.usr = set[i] != NULL && fc_k1_tagged(k1[i]) ?
 			DP_FC_USR_TAGGED | rte_be_to_cpu_16((uint16_t)(k1[i] >> 48)) : 0;
 	}
 	return hits;
@@ -186,8 +189,9 @@ dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	uint64_t key, k0, k1;
 	uint32_t i;
 
-	/* As received it was at least FC_MIN_LEN long: looked up, so worth remembering. */
-	if (rte_pktmbuf_data_len(m) + (tagged ? RTE_VLAN_HLEN : 0) < FC_MIN_LEN)
+	/* As received it was at least FC_MIN_LEN long (looked up), and it may leave by out. */
+	if (rte_pktmbuf_data_len(m) + (tagged ? RTE_VLAN_HLEN : 0) < FC_MIN_LEN ||
+			dp_vlan_out_check(&s->port[out], m) != DP_NEXT_CONT)
 		return;
 	key = dp_fdb_key_in_hdr(vid, &eh->dst_addr);
 	dst = dp_fdb_cache_get(w->fdb_cache[dp_fdb_cache_set(key)], key, gen);
@@ -231,10 +235,4 @@ dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	e->max_len = RTE_MIN(s->port[in_port].mtu, s->port[out].mtu) + hdr;
 	e->vid = vid;
 	e->act = fc_act(tagged, &s->port[out], vid);
-}
-
-void
-dp_fcache_flush(struct dp_worker *w)
-{
-	memset(w->fcache, 0, sizeof(w->fcache));
 }

@@ -50,14 +50,12 @@ uint16_t dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t 
 
 /**
  * Remembers the flow of slow-path frame @p m from @p in_port: call after vlan_in and l2
- * decided unicast output @p out and dp_vlan_out_check() passed, before the egress rewrite.
- * Makes an entry only when the worker's MAC lookup cache holds both addresses at the current
- * table generation, the destination on @p out and the source on @p in_port (or static).
+ * decided unicast output @p out, before the egress stage rewrites the frame. Makes an entry
+ * only when the egress check passes for @p out and the worker's MAC lookup cache holds both
+ * addresses at the current table generation, the destination on @p out and the source on
+ * @p in_port (or static).
  */
 void dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		const struct rte_mbuf *m, uint16_t out);
-
-/** Empties the flow cache of @p w. */
-void dp_fcache_flush(struct dp_worker *w);
 
 #endif

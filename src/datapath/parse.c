@@ -23,8 +23,7 @@ dp_parse_one(const struct dp_port *in, struct rte_mbuf *m)
 		if (unlikely(seg_len < RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN))
 			return dp_next_drop(DP_DROP_PARSE_RUNT);
 		vh = (const struct rte_vlan_hdr *)(eh + 1);
-		if (unlikely(vh->eth_proto == RTE_BE16(RTE_ETHER_TYPE_VLAN) ||
-				vh->eth_proto == RTE_BE16(RTE_ETHER_TYPE_QINQ)))
+		if (unlikely(dp_etype_is_tag(vh->eth_proto)))
 			return dp_next_drop(DP_DROP_PARSE_QINQ);
 		m->l2_len = RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
 		m->packet_type = RTE_PTYPE_L2_ETHER_VLAN;

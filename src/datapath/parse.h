@@ -4,6 +4,13 @@
 
 #include "dp.h"
 
+/** True when EtherType @p etype (network order) starts another tag: 802.1Q or 802.1ad. */
+static inline bool
+dp_etype_is_tag(uint16_t etype)
+{
+	return etype == RTE_BE16(RTE_ETHER_TYPE_VLAN) || etype == RTE_BE16(RTE_ETHER_TYPE_QINQ);
+}
+
 /**
  * Parse stage: bounds-checks the Ethernet header and at most one 802.1Q tag.
  *

@@ -42,22 +42,18 @@ dispatch_egress_drop(struct pmd_worker *pw, uint16_t port, uint16_t code, struct
 }
 
 /*
- * Sends slow-path frame @p m from @p in_port to @p port (egress check, then the tag the port
- * needs), and remembers its flow in the flow cache when that is on.
+ * Sends slow-path frame @p m from @p in_port to @p port through the egress stage, first
+ * offering its flow to the flow cache when that is on.
  */
 static inline void
 dispatch_unicast(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 		uint16_t port, struct rte_mbuf *m)
 {
-	const struct dp_port *out = &s->port[port];
-	uint16_t r = dp_vlan_out_check(out, m);
+	uint16_t r;
 
-	if (likely(r == DP_NEXT_CONT)) {
-		if (s->fcache_on)
-			dp_fcache_insert(&pw->dp, s, in_port, m, port);
-		if (dp_port_tags(out, m->vlan_tci & RTE_VLAN_ID_MASK))
-			r = dp_vlan_out_tag(m);
-	}
+	if (s->fcache_on)
+		dp_fcache_insert(&pw->dp, s, in_port, m, port);
+	r = dp_vlan_out_one(&s->port[port], m);
 	if (unlikely(r != DP_NEXT_CONT))
 		dispatch_egress_drop(pw, port, r, m);
 	else
@@ -169,7 +165,7 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	struct dp_port_ctr *pc = &pw->dp.port[in_port];
 	const struct dp_port *in = &s->port[in_port];
 	struct dp_worker *w = &pw->dp;
-	uint16_t next[DP_BURST], i, dropped;
+	uint16_t next[DP_BURST], i, hits, dropped;
 	uint64_t bytes = 0;
 	PMD_CYC_START(t);
 
@@ -184,8 +180,8 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	PMD_CYC(w, DP_STAGE_RX, t);
 
 	if (s->fcache_on) {
-		i = dp_fcache_burst(w, s, in_port, pkts, n, next);
-		n = dispatch_hits(pw, s, pkts, n, next, i);
+		hits = dp_fcache_burst(w, s, in_port, pkts, n, next);
+		n = dispatch_hits(pw, s, pkts, n, next, hits);
 		PMD_CYC(w, DP_STAGE_FCACHE, t);
 		if (n == 0)
 			return;

@@ -102,26 +102,10 @@ void pmd_tx_flush(struct pmd_worker *pw, const struct dp_snap *s);
  */
 void pmd_tx_flush_port(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port);
 
-/** Queues @p m for port @p port; flushes that buffer when full. */
-static inline void
-pmd_tx_enqueue(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
-		struct rte_mbuf *m)
-{
-	struct pmd_txbuf *b = &pw->tx[port];
-
-	if (!b->dirty) {
-		b->dirty = 1;
-		pw->dirty[pw->n_dirty++] = port;
-	}
-	b->pkts[b->n++] = m;
-	if (unlikely(b->n == PMD_TXBUF))
-		pmd_tx_flush_port(pw, s, port);
-}
-
 /**
  * Queues the @p n frames of @p pkts for port @p port, flushing the buffer whenever it fills.
- * One count update per call: per-frame pmd_tx_enqueue() calls to one port chain a load and a
- * store of the count through memory for each frame.
+ * One count update per call: per-frame calls to one port chain a load and a store of the
+ * count through memory for each frame, so callers pass whole runs to one port.
  */
 static inline void
 pmd_tx_enqueue_bulk(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
@@ -143,6 +127,14 @@ pmd_tx_enqueue_bulk(struct pmd_worker *pw, const struct dp_snap *s, uint16_t por
 		if (b->n == PMD_TXBUF)
 			pmd_tx_flush_port(pw, s, port);
 	}
+}
+
+/** Queues @p m for port @p port; flushes that buffer when full. */
+static inline void
+pmd_tx_enqueue(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port,
+		struct rte_mbuf *m)
+{
+	pmd_tx_enqueue_bulk(pw, s, port, &m, 1);
 }
 
 #endif

@@ -46,15 +46,6 @@ static struct dp_snap *snap;
 static struct rte_rcu_qsbr *qsv;
 static struct dp_fdb *fdb;
 
-static uint64_t
-key_of(uint16_t vid, const char *mac)
-{
-	struct rte_ether_addr a;
-
-	assert_int_equal(rte_ether_unformat_addr(mac, &a), 0);
-	return dp_fdb_key(vid, &a);
-}
-
 static void
 fdb_fill(void)
 {
@@ -64,12 +55,12 @@ fdb_fill(void)
 	snprintf(name, sizeof(name), "ut_fc_fdb_%d", n++);
 	fdb = dp_fdb_create(name, 1024, 16, 0, qsv, 0);
 	assert_non_null(fdb);
-	assert_int_equal(dp_fdb_learn(fdb, key_of(10, MAC_A), 0, 1), 0);
-	assert_int_equal(dp_fdb_learn(fdb, key_of(10, MAC_B), 1, 1), 0);
-	assert_int_equal(dp_fdb_learn(fdb, key_of(10, MAC_C), 2, 1), 0);
-	assert_int_equal(dp_fdb_learn(fdb, key_of(20, MAC_D), 3, 1), 0);
-	assert_int_equal(dp_fdb_add_static(fdb, key_of(20, MAC_E), 4), 0);
-	assert_int_equal(dp_fdb_learn(fdb, key_of(10, MAC_F), 3, 1), 0);
+	assert_int_equal(dp_fdb_learn(fdb, ut_key(10, MAC_A), 0, 1), 0);
+	assert_int_equal(dp_fdb_learn(fdb, ut_key(10, MAC_B), 1, 1), 0);
+	assert_int_equal(dp_fdb_learn(fdb, ut_key(10, MAC_C), 2, 1), 0);
+	assert_int_equal(dp_fdb_learn(fdb, ut_key(20, MAC_D), 3, 1), 0);
+	assert_int_equal(dp_fdb_add_static(fdb, ut_key(20, MAC_E), 4), 0);
+	assert_int_equal(dp_fdb_learn(fdb, ut_key(10, MAC_F), 3, 1), 0);
 }
 
 static int
@@ -78,10 +69,7 @@ setup(void **state)
 	(void)state;
 	ut_config(cfg_json, &cfg);
 	snap = ut_snap(&cfg, 1, 0, ports);
-	qsv = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(1), RTE_CACHE_LINE_SIZE);
-	assert_int_equal(rte_rcu_qsbr_init(qsv, 1), 0);
-	assert_int_equal(rte_rcu_qsbr_thread_register(qsv, 0), 0);
-	rte_rcu_qsbr_thread_online(qsv, 0);
+	qsv = ut_reader_qsv();
 	fdb_fill();
 	return 0;
 }
@@ -112,17 +100,10 @@ slow_one(struct dp_worker *w, const struct dp_snap *s, uint16_t in, struct rte_m
 	dp_l2_burst(w, s, in, &m, 1, &next);
 	if (next >= VSW_MAX_PORTS)
 		return next;
-	r = dp_vlan_out_check(&s->port[next], m);
-	if (r != DP_NEXT_CONT)
-		return r;
 	if (fc)
 		dp_fcache_insert(w, s, in, m, next);
-	if (dp_port_tags(&s->port[next], m->vlan_tci & RTE_VLAN_ID_MASK)) {
-		r = dp_vlan_out_tag(m);
-		if (r != DP_NEXT_CONT)
-			return r;
-	}
-	return next;
+	r = dp_vlan_out_one(&s->port[next], m);
+	return r != DP_NEXT_CONT ? r : next;
 }
 
 /* One frame through the flow cache, then the slow path when it misses. */
@@ -133,6 +114,29 @@ fc_one(struct dp_worker *w, const struct dp_snap *s, uint16_t in, struct rte_mbu
 
 	*hit = dp_fcache_burst(w, s, in, &m, 1, &next) == 1;
 	return *hit ? next : slow_one(w, s, in, m, true);
+}
+
+/* An IPv4 frame of @p len bytes from @p src to @p dst, tagged with @p tci unless it is 0. */
+static struct rte_mbuf *
+frame(const char *dst, const char *src, uint16_t tci, uint32_t len)
+{
+	return ut_frame(dst, src, tci != 0, tci, 0x0800, len);
+}
+
+/* What expect() requires of the flow cache: a hit, a miss, or either. */
+enum fc_want { FC_MISS = 0, FC_HIT = 1, FC_ANY = 2 };
+
+/* Sends @p m from @p in through fc_one() and frees it: outcome @p want, answered as @p hit. */
+static void
+expect(struct dp_worker *w, const struct dp_snap *s, uint16_t in, struct rte_mbuf *m,
+		uint16_t want, enum fc_want hit)
+{
+	bool h;
+
+	assert_int_equal(fc_one(w, s, in, m, &h), want);
+	if (hit != FC_ANY)
+		assert_int_equal(h, hit == FC_HIT);
+	ut_free(&m, 1);
 }
 
 /* Asserts @p a and @p b leave the switch identically (bytes and metadata). */
@@ -222,27 +226,16 @@ test_fcache_misses(void **state)
 {
 	struct dp_worker *w = worker();
 	struct rte_mbuf *m;
-	bool hit;
 
 	(void)state;
 	/* Unknown destination (flood), unknown source (learns), multicast: no entry. */
-	m = ut_frame(MAC_X, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), DP_NEXT_FLOOD);
-	ut_free(&m, 1);
-	m = ut_frame(MAC_B, MAC_X, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), 1);
-	ut_free(&m, 1);
-	m = ut_frame("01:00:5e:00:00:01", MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), DP_NEXT_FLOOD);
-	ut_free(&m, 1);
+	expect(w, snap, 0, frame(MAC_X, MAC_A, 0, 64), DP_NEXT_FLOOD, FC_ANY);
+	expect(w, snap, 0, frame(MAC_B, MAC_X, 0, 64), 1, FC_ANY);
+	expect(w, snap, 0, frame("01:00:5e:00:00:01", MAC_A, 0, 64), DP_NEXT_FLOOD, FC_ANY);
 	/* Source seen on another port than its entry's: a move to learn, no entry. */
-	m = ut_frame(MAC_C, MAC_B, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), 2);
-	ut_free(&m, 1);
+	expect(w, snap, 0, frame(MAC_C, MAC_B, 0, 64), 2, FC_ANY);
 	/* Destination behind the ingress port: dropped. */
-	m = ut_frame(MAC_A, MAC_B, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), dp_next_drop(DP_DROP_L2_SAME_PORT));
-	ut_free(&m, 1);
+	expect(w, snap, 0, frame(MAC_A, MAC_B, 0, 64), dp_next_drop(DP_DROP_L2_SAME_PORT), FC_ANY);
 	for (uint32_t i = 0; i < DP_FCACHE_SETS; i++)
 		for (uint32_t j = 0; j < DP_FCACHE_WAYS; j++)
 			assert_int_equal(w->fcache[i][j].epoch, 0);
@@ -250,34 +243,15 @@ test_fcache_misses(void **state)
 
 	/* A cached flow (C on p2 to A); the same key from another port, too long, QinQ, a runt
 	 * all miss. */
-	m = ut_frame(MAC_A, MAC_C, true, 10, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 2, m, &hit), 0);
-	assert_false(hit);
-	ut_free(&m, 1);
-	m = ut_frame(MAC_A, MAC_C, true, 10, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 3, m, &hit), 0);
-	assert_false(hit);
-	ut_free(&m, 1);
-	m = ut_frame(MAC_A, MAC_C, true, 10, 0x0800, 1518);
-	assert_int_equal(fc_one(w, snap, 2, m, &hit), 0);
-	assert_true(hit);
-	ut_free(&m, 1);
-	m = ut_frame(MAC_A, MAC_C, true, 10, 0x0800, 1519);
-	assert_int_equal(fc_one(w, snap, 2, m, &hit), dp_next_drop(DP_DROP_PARSE_OVERSIZE));
-	assert_false(hit);
-	ut_free(&m, 1);
-	m = ut_frame(MAC_A, MAC_C, true, 10, 0x88a8, 64);
-	assert_int_equal(fc_one(w, snap, 2, m, &hit), dp_next_drop(DP_DROP_PARSE_QINQ));
-	assert_false(hit);
-	ut_free(&m, 1);
-	m = ut_frame(MAC_A, MAC_C, true, 10, 0x0800, 64);
-	{
-		struct rte_mbuf *r = ut_raw(rte_pktmbuf_mtod(m, uint8_t *), 17);
-
-		assert_int_equal(fc_one(w, snap, 2, r, &hit), dp_next_drop(DP_DROP_PARSE_RUNT));
-		assert_false(hit);
-		ut_free(&r, 1);
-	}
+	expect(w, snap, 2, frame(MAC_A, MAC_C, 10, 64), 0, FC_MISS);
+	expect(w, snap, 3, frame(MAC_A, MAC_C, 10, 64), 0, FC_MISS);
+	expect(w, snap, 2, frame(MAC_A, MAC_C, 10, 1518), 0, FC_HIT);
+	expect(w, snap, 2, frame(MAC_A, MAC_C, 10, 1519), dp_next_drop(DP_DROP_PARSE_OVERSIZE), FC_MISS);
+	expect(w, snap, 2, ut_frame(MAC_A, MAC_C, true, 10, 0x88a8, 64),
+			dp_next_drop(DP_DROP_PARSE_QINQ), FC_MISS);
+	m = frame(MAC_A, MAC_C, 10, 64);
+	expect(w, snap, 2, ut_raw(rte_pktmbuf_mtod(m, uint8_t *), 17),
+			dp_next_drop(DP_DROP_PARSE_RUNT), FC_MISS);
 	ut_free(&m, 1);
 	worker_free(w);
 }
@@ -288,49 +262,39 @@ test_fcache_invalidation(void **state)
 {
 	struct dp_worker *w = worker();
 	struct dp_snap *s2;
-	struct rte_mbuf *m;
-	bool hit;
 
 	(void)state;
-	m = ut_frame(MAC_B, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), 1);
-	ut_free(&m, 1);
-	m = ut_frame(MAC_B, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), 1);
-	assert_true(hit);
-	ut_free(&m, 1);
+	expect(w, snap, 0, frame(MAC_B, MAC_A, 0, 64), 1, FC_ANY);
+	expect(w, snap, 0, frame(MAC_B, MAC_A, 0, 64), 1, FC_HIT);
 
 	/* B moves to p2: the next frame misses and goes to p2, tagged. */
-	assert_int_equal(dp_fdb_learn(fdb, key_of(10, MAC_B), 2, 2), 0);
-	m = ut_frame(MAC_B, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), 2);
-	assert_false(hit);
-	ut_free(&m, 1);
-	m = ut_frame(MAC_B, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), 2);
-	assert_true(hit);
-	ut_free(&m, 1);
+	assert_int_equal(dp_fdb_learn(fdb, ut_key(10, MAC_B), 2, 2), 0);
+	expect(w, snap, 0, frame(MAC_B, MAC_A, 0, 64), 2, FC_MISS);
+	expect(w, snap, 0, frame(MAC_B, MAC_A, 0, 64), 2, FC_HIT);
 
 	/* B deleted: flooded, no hit. */
-	assert_int_equal(dp_fdb_del(fdb, key_of(10, MAC_B)), 0);
+	assert_int_equal(dp_fdb_del(fdb, ut_key(10, MAC_B)), 0);
 	rte_rcu_qsbr_quiescent(qsv, 0);
-	m = ut_frame(MAC_B, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), DP_NEXT_FLOOD);
-	assert_false(hit);
-	ut_free(&m, 1);
-	assert_int_equal(dp_fdb_learn(fdb, key_of(10, MAC_B), 1, 3), 0);
+	expect(w, snap, 0, frame(MAC_B, MAC_A, 0, 64), DP_NEXT_FLOOD, FC_MISS);
+	assert_int_equal(dp_fdb_learn(fdb, ut_key(10, MAC_B), 1, 3), 0);
 
 	/* A new snapshot (here: p1 down) retires the entry A -> B made under the old one. */
-	m = ut_frame(MAC_B, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), 1);
-	ut_free(&m, 1);
+	expect(w, snap, 0, frame(MAC_B, MAC_A, 0, 64), 1, FC_ANY);
 	s2 = ut_snap(&cfg, 1, 0, ports);
 	s2->gen = snap->gen + 1;
 	s2->port[1].admin_up = 0;
-	m = ut_frame(MAC_B, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, s2, 0, m, &hit), dp_next_drop(DP_DROP_L2_DST_DOWN));
-	assert_false(hit);
-	ut_free(&m, 1);
+	expect(w, s2, 0, frame(MAC_B, MAC_A, 0, 64), dp_next_drop(DP_DROP_L2_DST_DOWN), FC_MISS);
+	snap_free(s2);
+
+	/* A destination port that may not transmit (a vhost-user port without its guest):
+	 * dropped at egress every time, never made an entry. */
+	s2 = ut_snap(&cfg, 1, 0, ports);
+	s2->gen = snap->gen + 2;
+	s2->port[1].link_up = 0;
+	expect(w, s2, 0, frame(MAC_B, MAC_A, 0, 64), dp_next_drop(DP_DROP_EGRESS_LINK_DOWN),
+			FC_MISS);
+	expect(w, s2, 0, frame(MAC_B, MAC_A, 0, 64), dp_next_drop(DP_DROP_EGRESS_LINK_DOWN),
+			FC_MISS);
 	snap_free(s2);
 	worker_free(w);
 }
@@ -341,33 +305,22 @@ test_fcache_refresh(void **state)
 {
 	struct dp_worker *w = worker();
 	const struct dp_fdb_ent *ea;
-	struct rte_mbuf *m;
-	uint64_t key = key_of(10, MAC_A);
+	uint64_t key = ut_key(10, MAC_A);
 	const void *kp = &key;
 	uint64_t hits;
-	bool hit;
 	int i;
 
 	(void)state;
 	dp_fdb_lookup_bulk(fdb, &kp, 1, &hits, (struct dp_fdb_ent **)&ea);
 	assert_int_equal(hits, 1);
-	for (i = 0; i < 3; i++) {
-		m = ut_frame(MAC_C, MAC_A, false, 0, 0x0800, 64);
-		assert_int_equal(fc_one(w, snap, 0, m, &hit), 2);
-		ut_free(&m, 1);
-	}
+	for (i = 0; i < 3; i++)
+		expect(w, snap, 0, frame(MAC_C, MAC_A, 0, 64), 2, FC_ANY);
 	assert_int_equal(w->fcache_hits, 2);
 	w->now += w->fdb_refresh / 2;
-	m = ut_frame(MAC_C, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), 2);
-	assert_true(hit);
-	ut_free(&m, 1);
+	expect(w, snap, 0, frame(MAC_C, MAC_A, 0, 64), 2, FC_HIT);
 	assert_true(ea->seen < w->now);
 	w->now += w->fdb_refresh;
-	m = ut_frame(MAC_C, MAC_A, false, 0, 0x0800, 64);
-	assert_int_equal(fc_one(w, snap, 0, m, &hit), 2);
-	assert_true(hit);
-	ut_free(&m, 1);
+	expect(w, snap, 0, frame(MAC_C, MAC_A, 0, 64), 2, FC_HIT);
 	assert_int_equal(ea->seen, w->now);
 	worker_free(w);
 }
@@ -444,9 +397,9 @@ test_fcache_differential(void **state)
 	for (round = 0; round < 600; round++) {
 		n = ut_sizes[round % UT_N_SIZES];
 		if (round == 200) /* a MAC moves */
-			assert_int_equal(dp_fdb_learn(fdb, key_of(10, MAC_C), 3, 5), 0);
+			assert_int_equal(dp_fdb_learn(fdb, ut_key(10, MAC_C), 3, 5), 0);
 		if (round == 300) { /* a MAC is removed */
-			assert_int_equal(dp_fdb_del(fdb, key_of(20, MAC_D)), 0);
+			assert_int_equal(dp_fdb_del(fdb, ut_key(20, MAC_D)), 0);
 			rte_rcu_qsbr_quiescent(qsv, 0);
 		}
 		if (round == 400) { /* a new snapshot: p0 takes MTU 1000, p3 goes down */
@@ -490,8 +443,8 @@ test_fcache_differential(void **state)
 	/* Most templates are cacheable, but moves, deletions and MTUs retire some. */
 	assert_true(w->fcache_hits > total / 10);
 	snap_free(s2);
-	assert_int_equal(dp_fdb_learn(fdb, key_of(10, MAC_C), 2, 6), 0);
-	assert_int_equal(dp_fdb_learn(fdb, key_of(20, MAC_D), 3, 6), 0);
+	assert_int_equal(dp_fdb_learn(fdb, ut_key(10, MAC_C), 2, 6), 0);
+	assert_int_equal(dp_fdb_learn(fdb, ut_key(20, MAC_D), 3, 6), 0);
 	worker_free(w);
 	worker_free(ref);
 }

@@ -25,11 +25,7 @@ setup(void **state)
 	(void)state;
 	ut_config(cfg_json, &cfg);
 	snap = ut_snap(&cfg, 1, 0, ports);
-	qsv = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(1), RTE_CACHE_LINE_SIZE);
-	assert_int_equal(rte_rcu_qsbr_init(qsv, 1), 0);
-	/* This thread plays the worker: online, and quiescent between stage calls. */
-	assert_int_equal(rte_rcu_qsbr_thread_register(qsv, 0), 0);
-	rte_rcu_qsbr_thread_online(qsv, 0);
+	qsv = ut_reader_qsv();
 	return 0;
 }
 
@@ -44,15 +40,6 @@ new_fdb(uint32_t max, uint64_t aging)
 	f = dp_fdb_create(name, max, 16, aging, qsv, 0);
 	assert_non_null(f);
 	return f;
-}
-
-static uint64_t
-key_of(uint16_t vid, const char *mac)
-{
-	struct rte_ether_addr a;
-
-	assert_int_equal(rte_ether_unformat_addr(mac, &a), 0);
-	return dp_fdb_key(vid, &a);
 }
 
 /* Looks @p key up as a worker would; returns its port or -1. */
@@ -87,14 +74,14 @@ static void
 test_key(void **state)
 {
 	struct rte_ether_addr a, b;
-	uint64_t k = key_of(4094, "12:34:56:78:9a:bc");
+	uint64_t k = ut_key(4094, "12:34:56:78:9a:bc");
 
 	(void)state;
 	assert_int_equal(dp_fdb_key_vlan(k), 4094);
 	dp_fdb_key_mac(k, &b);
 	rte_ether_unformat_addr("12:34:56:78:9a:bc", &a);
 	assert_true(rte_is_same_ether_addr(&a, &b));
-	assert_int_not_equal(key_of(1, "12:34:56:78:9a:bc"), k);
+	assert_int_not_equal(ut_key(1, "12:34:56:78:9a:bc"), k);
 }
 
 static void
@@ -107,9 +94,9 @@ test_learn_and_forward(void **state)
 	/* Unknown destination: flood; the source is posted for learning. */
 	assert_int_equal(l2_one(w, 0, "02:00:00:00:00:0b", "02:00:00:00:00:0a", 1), DP_NEXT_FLOOD);
 	assert_int_equal(w->learn_posted, 1);
-	assert_int_equal(lookup(w->fdb, key_of(1, "02:00:00:00:00:0a")), -1); /* not yet */
+	assert_int_equal(lookup(w->fdb, ut_key(1, "02:00:00:00:00:0a")), -1); /* not yet */
 	assert_int_equal(dp_fdb_drain(w->fdb, w->learn_ring, 1), 1);
-	assert_int_equal(lookup(w->fdb, key_of(1, "02:00:00:00:00:0a")), 0);
+	assert_int_equal(lookup(w->fdb, ut_key(1, "02:00:00:00:00:0a")), 0);
 	/* The reply finds it; and learns its own source. */
 	assert_int_equal(l2_one(w, 1, "02:00:00:00:00:0a", "02:00:00:00:00:0b", 1), 0);
 	dp_fdb_drain(w->fdb, w->learn_ring, 1);
@@ -143,7 +130,7 @@ static void
 test_lookup_cache(void **state)
 {
 	struct dp_worker *w = ut_worker();
-	uint64_t a = key_of(1, "02:00:00:00:00:0a"), b = key_of(1, "02:00:00:00:00:0b");
+	uint64_t a = ut_key(1, "02:00:00:00:00:0a"), b = ut_key(1, "02:00:00:00:00:0b");
 	struct dp_fdb_cache_ent line[DP_FDB_CACHE_WAYS] = { { 0 } };
 	uint64_t same_set[DP_FDB_CACHE_WAYS + 2], miss, k;
 	uint32_t i, n = 0;
@@ -203,23 +190,23 @@ test_move_and_static(void **state)
 	/* Seen on port 1 now: moves. */
 	l2_one(w, 1, "ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0a", 1);
 	dp_fdb_drain(w->fdb, w->learn_ring, 2);
-	assert_int_equal(lookup(w->fdb, key_of(1, "02:00:00:00:00:0a")), 1);
+	assert_int_equal(lookup(w->fdb, ut_key(1, "02:00:00:00:00:0a")), 1);
 	assert_int_equal(w->fdb->st.moved, 1);
 	/* A static entry never moves, and its port's admin state is honoured. */
-	assert_int_equal(dp_fdb_add_static(w->fdb, key_of(1, "02:00:00:00:00:5e"), 2), 0);
+	assert_int_equal(dp_fdb_add_static(w->fdb, ut_key(1, "02:00:00:00:00:5e"), 2), 0);
 	l2_one(w, 0, "ff:ff:ff:ff:ff:ff", "02:00:00:00:00:5e", 1);
 	dp_fdb_drain(w->fdb, w->learn_ring, 3);
-	assert_int_equal(lookup(w->fdb, key_of(1, "02:00:00:00:00:5e")), 2);
+	assert_int_equal(lookup(w->fdb, ut_key(1, "02:00:00:00:00:5e")), 2);
 	assert_int_equal(l2_one(w, 0, "02:00:00:00:00:5e", "02:00:00:00:00:0a", 1),
 			dp_next_drop(DP_DROP_L2_DST_DOWN));
 	/* Static replaces a learned entry. */
-	assert_int_equal(dp_fdb_add_static(w->fdb, key_of(1, "02:00:00:00:00:0a"), 0), 0);
+	assert_int_equal(dp_fdb_add_static(w->fdb, ut_key(1, "02:00:00:00:00:0a"), 0), 0);
 	rte_rcu_qsbr_quiescent(qsv, 0);
-	assert_int_equal(lookup(w->fdb, key_of(1, "02:00:00:00:00:0a")), 0);
+	assert_int_equal(lookup(w->fdb, ut_key(1, "02:00:00:00:00:0a")), 0);
 	assert_int_equal(w->fdb->st.n_static, 2);
 	assert_int_equal(w->fdb->st.n_dynamic, 0);
-	assert_int_equal(dp_fdb_del(w->fdb, key_of(1, "02:00:00:00:00:0a")), 0);
-	assert_int_equal(dp_fdb_del(w->fdb, key_of(1, "02:00:00:00:00:0a")), -ENOENT);
+	assert_int_equal(dp_fdb_del(w->fdb, ut_key(1, "02:00:00:00:00:0a")), 0);
+	assert_int_equal(dp_fdb_del(w->fdb, ut_key(1, "02:00:00:00:00:0a")), -ENOENT);
 	dp_fdb_free(w->fdb);
 }
 
@@ -242,7 +229,7 @@ test_repost_suppression(void **state)
 	w->now += w->fdb_refresh / 2;
 	l2_one(w, 0, "ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0a", 1);
 	{
-		uint64_t k = key_of(1, "02:00:00:00:00:0a");
+		uint64_t k = ut_key(1, "02:00:00:00:00:0a");
 		const void *kp = &k;
 		struct dp_fdb_ent *e;
 		uint64_t hits, seen;
@@ -267,13 +254,13 @@ test_aging_and_overflow(void **state)
 	(void)state;
 	for (i = 0; i < 20; i++) {
 		snprintf(mac, sizeof(mac), "02:00:00:00:01:%02x", i);
-		dp_fdb_learn(f, key_of(1, mac), 0, 100);
+		dp_fdb_learn(f, ut_key(1, mac), 0, 100);
 	}
 	assert_int_equal(f->st.n_dynamic, 16);
 	assert_int_equal(f->st.overflow, 4);
-	assert_int_equal(dp_fdb_add_static(f, key_of(1, "02:00:00:00:02:01"), 1), 0);
+	assert_int_equal(dp_fdb_add_static(f, ut_key(1, "02:00:00:00:02:01"), 1), 0);
 	/* Refresh one entry late: it survives the first pass. */
-	dp_fdb_learn(f, key_of(1, "02:00:00:00:01:00"), 0, 900);
+	dp_fdb_learn(f, ut_key(1, "02:00:00:00:01:00"), 0, 900);
 	assert_int_equal(dp_fdb_age(f, 1150), 15);
 	rte_rcu_qsbr_quiescent(qsv, 0);
 	assert_int_equal(f->st.n_dynamic, 1);
@@ -285,7 +272,7 @@ test_aging_and_overflow(void **state)
 	rte_rcu_qsbr_quiescent(qsv, 0);
 	for (i = 0; i < 16; i++) {
 		snprintf(mac, sizeof(mac), "02:00:00:00:03:%02x", i);
-		assert_int_equal(dp_fdb_learn(f, key_of(1, mac), 0, 3000), 0);
+		assert_int_equal(dp_fdb_learn(f, ut_key(1, mac), 0, 3000), 0);
 		rte_rcu_qsbr_quiescent(qsv, 0);
 	}
 	assert_int_equal(f->st.n_dynamic, 16);
@@ -306,7 +293,7 @@ test_bulk_lookup_bursts(void **state)
 	w->fdb = new_fdb(2048, 0);
 	for (i = 0; i < 1000; i++) {
 		snprintf(mac, sizeof(mac), "02:00:00:01:%02x:%02x", i >> 8, i & 0xff);
-		assert_int_equal(dp_fdb_learn(w->fdb, key_of(1, mac), (uint16_t)(i & 1), 1), 0);
+		assert_int_equal(dp_fdb_learn(w->fdb, ut_key(1, mac), (uint16_t)(i & 1), 1), 0);
 	}
 	for (s = 0; s < UT_N_SIZES; s++) {
 		uint16_t n = ut_sizes[s];

@@ -5,8 +5,10 @@
 
 #include <rte_eal.h>
 #include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "fdb.h"
 #include "snap.h"
 #include "ut.h"
 
@@ -133,6 +135,28 @@ ut_worker(void)
 	w->now = 1;
 	w->pool = ut_pool;
 	return w;
+}
+
+uint64_t
+ut_key(uint16_t vid, const char *mac)
+{
+	struct rte_ether_addr a;
+
+	assert_int_equal(rte_ether_unformat_addr(mac, &a), 0);
+	return dp_fdb_key(vid, &a);
+}
+
+struct rte_rcu_qsbr *
+ut_reader_qsv(void)
+{
+	struct rte_rcu_qsbr *q = rte_zmalloc(NULL, rte_rcu_qsbr_get_memsize(1),
+			RTE_CACHE_LINE_SIZE);
+
+	assert_non_null(q);
+	assert_int_equal(rte_rcu_qsbr_init(q, 1), 0);
+	assert_int_equal(rte_rcu_qsbr_thread_register(q, 0), 0);
+	rte_rcu_qsbr_thread_online(q, 0);
+	return q;
 }
 
 void

@@ -55,6 +55,15 @@ struct dp_snap *ut_snap(const struct vsw_config *c, uint16_t n_workers, uint16_t
 /** A worker context with a learn ring, for stage calls. */
 struct dp_worker *ut_worker(void);
 
+/** MAC table key (dp_fdb_key()) of @p mac ("aa:bb:...") in VLAN @p vid. */
+uint64_t ut_key(uint16_t vid, const char *mac);
+
+/**
+ * A QSBR variable for one reader, with this thread registered and online as reader 0: it plays
+ * the worker, and reports quiescent between stage calls.
+ */
+struct rte_rcu_qsbr *ut_reader_qsv(void);
+
 /** Frees @p n mbufs. */
 void ut_free(struct rte_mbuf **pkts, uint16_t n);
 
