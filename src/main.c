@@ -17,12 +17,19 @@
 #include <rte_errno.h>
 #include <rte_version.h>
 #include <rte_lcore.h>
+#include <rte_pdump.h>
 
+#include "api.h"
 #include "ctrl.h"
 #include "eal_args.h"
 #include "notify.h"
+#include "rpc.h"
+#include "tele.h"
 #include "vsw_log.h"
 #include "vsw_version.h"
+
+/* Where the running config is saved by default. */
+#define VSW_RUNNING_DEFAULT "/var/lib/vswd/running.json"
 
 /* Exit codes. */
 #define EXIT_CONFIG 2 /* the configuration was refused */
@@ -42,15 +49,19 @@ on_signal(int sig)
 static void
 usage(FILE *f)
 {
-	fprintf(f, "Usage: vswd --config FILE [--check]\n"
+	fprintf(f, "Usage: vswd [--config FILE] [--running FILE | --no-persist] [--check]\n"
 		"       vswd --help | --version\n\n"
-		"  -c, --config FILE  configuration document (default %s/vswd/vswd.json)\n"
-		"  -n, --check        validate the configuration and the memory it needs, then exit\n"
-		"  -h, --help         this text\n"
-		"  -V, --version      print the version\n\n"
+		"  -c, --config FILE   configuration document (default %s/vswd/vswd.json)\n"
+		"  -r, --running FILE  the running config, saved after every change made through\n"
+		"                      the API and loaded at start instead of --config when it\n"
+		"                      exists (default %s)\n"
+		"  -N, --no-persist    neither load nor save a running config\n"
+		"  -n, --check         validate the configuration and the memory it needs, then exit\n"
+		"  -h, --help          this text\n"
+		"  -V, --version       print the version\n\n"
 		"Signals: SIGINT/SIGTERM stop cleanly, SIGUSR1 prints statistics.\n"
 		"Exit codes: 0 clean stop, 1 runtime failure, 2 configuration refused.\n",
-		VSW_SYSCONFDIR);
+		VSW_SYSCONFDIR, VSW_RUNNING_DEFAULT);
 }
 
 /* Number of lcores in an EAL --lcores value ("0-3", "0,2", "0@0,1@1", "(0,1)@1"), or 0. */
@@ -208,6 +219,8 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'n' },
+		{ "running", required_argument, NULL, 'r' },
+		{ "no-persist", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -215,6 +228,9 @@ main(int argc, char **argv)
 	const char *file = VSW_SYSCONFDIR "/vswd/vswd.json";
 	static struct vsw_config cfg;
 	static struct vsw_ctrl ctrl;
+	static struct vsw_api api;
+	struct rpc_server *rpc = NULL;
+	const char *running = VSW_RUNNING_DEFAULT;
 	struct sigaction sa = { .sa_handler = on_signal };
 	static struct eal_args ea; /* the EAL may keep pointers into argv */
 	struct mem_plan mp;
@@ -225,10 +241,16 @@ main(int argc, char **argv)
 	char msg[128];
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "c:nhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:r:NnhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			file = optarg;
+			break;
+		case 'r':
+			running = optarg;
+			break;
+		case 'N':
+			running = "";
 			break;
 		case 'n':
 			check_only = true;
@@ -248,6 +270,11 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_CONFIG;
 	}
+	/* The running config, saved by the last change, wins over the shipped one. */
+	if (running[0] != '\0' && access(running, F_OK) == 0) {
+		fprintf(stderr, "vswd: loading the running config %s (not %s)\n", running, file);
+		file = running;
+	}
 	if (cfg_load_file(file, &cfg, &e) != 0 || check_memory(&cfg, &mp, &e) != 0) {
 		config_error(&e);
 		cfg_free(&cfg);
@@ -265,6 +292,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "vswd: too many EAL arguments\n");
 		return EXIT_CONFIG;
 	}
+	if (vsw_log_sink_open() != 0)
+		fprintf(stderr, "vswd: log sink: %s (logging to DPDK's default)\n", strerror(errno));
 	rc = rte_eal_init(ea.argc, ea.argv);
 	if (rc < 0) {
 		fprintf(stderr, "vswd: EAL start failed: %s (check $.dpdk)\n",
@@ -279,6 +308,13 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	rc = rte_pdump_init();
+	if (rc != 0)
+		VSW_LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s\n",
+				rte_strerror(rte_errno));
+	rc = tele_init();
+	if (rc != 0)
+		VSW_LOG(WARNING, "telemetry commands: %s\n", strerror(-rc));
 	rc = vsw_notify_open(&nt);
 	if (rc != 0)
 		VSW_LOG(WARNING, "NOTIFY_SOCKET ignored: %s\n", strerror(-rc));
@@ -290,7 +326,7 @@ main(int argc, char **argv)
 				ctrl.mem.total_mb, ctrl.mem.n_mbufs, ctrl.mem.data_room,
 				ctrl.mem.pool_bytes >> 20, ctrl.mem.fdb_bytes >> 20, MEM_EAL_BASE_MB,
 				cfg.dpdk.memory_mb);
-		rc = ctrl_apply_initial(&ctrl, &cfg, &e);
+		rc = ctrl_config_apply(&ctrl, &cfg, false, NULL, &e);
 		if (rc != 0)
 			ctrl_fini(&ctrl);
 	}
@@ -303,11 +339,31 @@ main(int argc, char **argv)
 	}
 	cfg_free(&cfg);
 	rc = ctrl_start_workers(&ctrl);
+	if (rc == 0 && ctrl.cfg.api.socket[0] != '\0') {
+		struct rpc_limits lim = {
+			.max_clients = ctrl.cfg.api.max_clients,
+			.max_request = (size_t)ctrl.cfg.api.max_request_kb * 1024,
+			.max_depth = ctrl.cfg.api.max_depth,
+		};
+		char err[256];
+
+		api.c = &ctrl;
+		api.started = rte_rdtsc();
+		snprintf(api.running, sizeof(api.running), "%s", running);
+		rpc = rpc_open(ctrl.cfg.api.socket, ctrl.cfg.api.group, &lim, api_handle, &api, err,
+				sizeof(err));
+		if (rpc == NULL) {
+			VSW_LOG(ERR, "control socket: %s (check $.api.socket)\n", err);
+			rc = -1;
+		} else {
+			VSW_LOG(NOTICE, "control socket %s\n", ctrl.cfg.api.socket);
+		}
+	}
 	if (rc == 0) {
 		VSW_LOG(NOTICE, "running: %u port(s), %u worker(s); SIGUSR1 prints statistics\n",
-				ctrl.cfg.n_ports, ctrl.n_workers);
+				cfg_port_count(&ctrl.cfg), ctrl.n_workers);
 		snprintf(msg, sizeof(msg), "READY=1\nSTATUS=running: %u port(s), %u worker(s)",
-				ctrl.cfg.n_ports, ctrl.n_workers);
+				cfg_port_count(&ctrl.cfg), ctrl.n_workers);
 		notify_or_warn(&nt, msg);
 	}
 	while (rc == 0 && !sig_stop) {
@@ -325,8 +381,14 @@ main(int argc, char **argv)
 				VSW_LOG(WARNING, "a worker's heartbeat stopped: watchdog not fed\n");
 			next_wd = rte_get_tsc_cycles() + ctrl.tsc_hz * nt.wd_usec / 2000000;
 		}
-		usleep(1000);
+		tele_update(&ctrl);
+		if (rpc != NULL)
+			rpc_poll(rpc, 1);
+		else
+			usleep(1000);
 	}
+	rpc_close(rpc);
+	tele_fini();
 	notify_or_warn(&nt, "STOPPING=1\nSTATUS=stopping");
 	VSW_LOG(NOTICE, "stopping\n");
 	ctrl_stats_print(&ctrl);
@@ -334,6 +396,7 @@ main(int argc, char **argv)
 		struct cfg_dpdk d = ctrl.cfg.dpdk;
 
 		ctrl_fini(&ctrl);
+		rte_pdump_uninit();
 		rte_eal_cleanup();
 		remove_hugepage_files(&d);
 	}

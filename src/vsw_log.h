@@ -10,6 +10,14 @@ extern int vsw_logtype;
 /** Logs at RTE_LOG_<level> under vswd's log type. Never on a worker's per-packet path. */
 #define VSW_LOG(level, ...) rte_log(RTE_LOG_##level, vsw_logtype, "vswd: " __VA_ARGS__)
 
+/**
+ * Routes DPDK's log stream (vswd's messages included) to stderr, one write per line, each
+ * prefixed with its journald/syslog priority ("<3>" error .. "<7>" debug) and nothing else:
+ * no second copy to syslog. Call before rte_eal_init() so EAL messages take the same path.
+ * @return 0 or -1.
+ */
+int vsw_log_sink_open(void);
+
 /** Registers vswd's log type at @p level (after rte_eal_init). */
 void vsw_log_init(uint32_t level);
 

@@ -58,6 +58,15 @@ struct cfg_switch {
 	bool flow_cache;          /**< workers use their exact-match flow cache */
 };
 
+/** The "api" section: the JSON-RPC control socket (a restart changes it). */
+struct cfg_api {
+	char socket[108];      /**< UNIX socket path, "" = no API */
+	char group[32];        /**< group owning the socket (mode 0660), "" = vswd's own */
+	uint32_t max_clients;  /**< most connections at once; more are refused */
+	uint32_t max_request_kb; /**< longest request line, KiB; longer closes the connection */
+	uint32_t max_depth;    /**< deepest JSON nesting a request may have */
+};
+
 /** One entry of "ports". */
 struct cfg_port {
 	char name[CFG_NAME_LEN];   /**< unique name */
@@ -88,7 +97,9 @@ struct cfg_fdb {
 struct vsw_config {
 	struct cfg_dpdk dpdk;        /**< "dpdk" */
 	struct cfg_switch sw;        /**< "switch" */
-	uint32_t n_ports;            /**< entries in ports */
+	struct cfg_api api;          /**< "api" */
+	uint32_t n_ports;            /**< slots in ports: parsed documents have no holes; the
+				      *   running config has (cfg_port_used()) after deletions */
 	struct cfg_port ports[VSW_MAX_PORTS]; /**< "ports", index = vswd port index */
 	uint32_t n_fdb;              /**< entries in fdb */
 	struct cfg_fdb *fdb;         /**< "fdb" (malloc'd, n_fdb entries) */
@@ -106,6 +117,42 @@ int cfg_load_file(const char *file, struct vsw_config *c, struct ctrl_err *e);
 
 /** Checks the cross-field rules of a parsed @p c. @return 0 or -EINVAL with @p e filled. */
 int cfg_check(struct vsw_config *c, struct ctrl_err *e);
+
+/**
+ * @p c as a normalized JSON document (every key, defaults filled in, empty port slots left
+ * out): cfg_parse() of it gives back @p c. @return a new reference, NULL on no memory.
+ */
+json_t *cfg_emit(const struct vsw_config *c);
+
+/** Port @p p alone as its JSON object (an element of "ports"). */
+json_t *cfg_port_emit(const struct cfg_port *p);
+
+/**
+ * Checks that @p next keeps every setting of @p cur that needs a restart ("dpdk", "api", the
+ * switch items not marked live). @return 0, or -EINVAL with @p e naming the first such key.
+ */
+int cfg_restart_check(const struct vsw_config *cur, const struct vsw_config *next,
+		struct ctrl_err *e);
+
+/** How a port changes from @p a to @p b. */
+enum cfg_port_change {
+	CFG_PORT_SAME = 0, /**< identical */
+	CFG_PORT_LIVE,     /**< only settings applied in the snapshot (admin, VLANs) */
+	CFG_PORT_REOPEN,   /**< the device must be closed and opened again */
+};
+
+/** Classifies the change from port @p a to port @p b. */
+enum cfg_port_change cfg_port_diff(const struct cfg_port *a, const struct cfg_port *b);
+
+/** True when slot @p p holds a port (the running config may have empty slots). */
+static inline bool
+cfg_port_used(const struct cfg_port *p)
+{
+	return p->name[0] != '\0';
+}
+
+/** Number of ports in @p c (used slots). */
+uint32_t cfg_port_count(const struct vsw_config *c);
 
 /** Releases what @p c owns. */
 void cfg_free(struct vsw_config *c);

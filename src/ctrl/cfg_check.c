@@ -37,6 +37,8 @@ check_port(struct vsw_config *c, uint32_t i, struct ctrl_err *e)
 	uint32_t j, w;
 	bool any = false;
 
+	if (!cfg_port_used(p))
+		return 0;
 	snprintf(path, sizeof(path), "$.ports[%u]", i);
 	if (!name_ok(p->name, "_-.")) {
 		cfg_path_key(sub, sizeof(sub), path, "name");
@@ -181,6 +183,10 @@ cfg_check(struct vsw_config *c, struct ctrl_err *e)
 	if (log_levels[i] == NULL)
 		return ctrl_errf(e, "$.dpdk.log_level",
 				"expected error, warning, notice, info or debug");
+	if (c->api.group[0] != '\0' && !name_ok(c->api.group, "_-."))
+		return ctrl_errf(e, "$.api.group", "not a group name");
+	if (c->api.socket[0] != '\0' && c->api.socket[0] != '/')
+		return ctrl_errf(e, "$.api.socket", "expected an absolute path");
 	if (c->dpdk.no_huge && c->dpdk.huge_dir[0] != '\0')
 		return ctrl_errf(e, "$.dpdk.huge_dir", "no_huge uses no hugetlbfs directory");
 	for (i = 0; i < c->n_ports; i++) {

@@ -54,6 +54,21 @@ parse_eal_args(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 	return cfg_array_apply(v, CFG_MAX_EAL_ARGS, parse_eal_arg, obj, path, "EAL arguments", e);
 }
 
+static json_t *
+emit_eal_args(const void *obj)
+{
+	const struct cfg_dpdk *d = obj;
+	json_t *a;
+	uint32_t i;
+
+	if (d->n_eal_args == 0)
+		return NULL;
+	a = json_array();
+	for (i = 0; i < d->n_eal_args; i++)
+		json_array_append_new(a, json_string(d->eal_args[i]));
+	return a;
+}
+
 static const struct cfg_item dpdk_items[] = {
 	{ .key = "lcores", .type = CFG_T_STR, .off = offsetof(struct cfg_dpdk, lcores),
 	  .size = sizeof(((struct cfg_dpdk *)0)->lcores), .def_str = "0-1",
@@ -74,7 +89,7 @@ static const struct cfg_item dpdk_items[] = {
 	{ .key = "log_level", .type = CFG_T_STR, .off = offsetof(struct cfg_dpdk, log_level),
 	  .size = sizeof(((struct cfg_dpdk *)0)->log_level), .def_str = "notice",
 	  .help = "log level of vswd and DPDK: error, warning, notice, info, debug" },
-	{ .key = "eal_args", .type = CFG_T_FUNC, .fn = parse_eal_args,
+	{ .key = "eal_args", .type = CFG_T_FUNC, .fn = parse_eal_args, .emit = emit_eal_args,
 	  .help = "extra EAL arguments, passed after the ones above" },
 	CFG_ITEM_END
 };
@@ -92,6 +107,23 @@ static const struct cfg_item switch_items[] = {
 	{ .key = "flow_cache", .type = CFG_T_BOOL, .off = offsetof(struct cfg_switch, flow_cache),
 	  .def = 1, .live = true,
 	  .help = "remember each flow's forwarding decision per worker (exact-match cache)" },
+	CFG_ITEM_END
+};
+
+static const struct cfg_item api_items[] = {
+	{ .key = "socket", .type = CFG_T_STR, .off = offsetof(struct cfg_api, socket),
+	  .size = sizeof(((struct cfg_api *)0)->socket), .def_str = "/run/vswd/vswd.sock",
+	  .help = "JSON-RPC UNIX socket (mode 0660)" },
+	{ .key = "group", .type = CFG_T_STR, .off = offsetof(struct cfg_api, group),
+	  .size = sizeof(((struct cfg_api *)0)->group),
+	  .help = "group that may use the socket (default: vswd's own group)" },
+	{ .key = "max_clients", .type = CFG_T_UINT, .off = offsetof(struct cfg_api, max_clients),
+	  .min = 1, .max = 1024, .def = 16, .help = "most connections at once; more are refused" },
+	{ .key = "max_request_kb", .type = CFG_T_UINT,
+	  .off = offsetof(struct cfg_api, max_request_kb), .min = 1, .max = 65536, .def = 1024,
+	  .help = "longest request line in KiB; a longer one closes its connection" },
+	{ .key = "max_depth", .type = CFG_T_UINT, .off = offsetof(struct cfg_api, max_depth),
+	  .min = 2, .max = 512, .def = 32, .help = "deepest JSON nesting of a request" },
 	CFG_ITEM_END
 };
 
@@ -144,6 +176,43 @@ static const struct cfg_item vlan_items[] = {
 	  .help = "trunk: tagged VLANs carried: IDs and \"first-last\" ranges" },
 	CFG_ITEM_END
 };
+
+/* A VLAN bitmap as IDs and "first-last" ranges. */
+static json_t *
+emit_vlan_list(const uint64_t *bm)
+{
+	json_t *a = json_array();
+	uint32_t v = 1, w;
+	char buf[16];
+
+	while (v <= DP_VLAN_MAX) {
+		if (!dp_vlan_test(bm, (uint16_t)v)) {
+			v++;
+			continue;
+		}
+		for (w = v; w + 1 <= DP_VLAN_MAX && dp_vlan_test(bm, (uint16_t)(w + 1)); w++)
+			;
+		if (w == v) {
+			json_array_append_new(a, json_integer(v));
+		} else {
+			snprintf(buf, sizeof(buf), "%u-%u", v, w);
+			json_array_append_new(a, json_string(buf));
+		}
+		v = w + 1;
+	}
+	return a;
+}
+
+static json_t *
+emit_port_vlan(const void *obj)
+{
+	const struct cfg_port *p = obj;
+
+	if (p->vlan_mode == DP_VLAN_ACCESS)
+		return json_pack("{s:s, s:i}", "mode", "access", "vlan", p->access_vlan);
+	return json_pack("{s:s, s:o, s:i}", "mode", "trunk", "allowed", emit_vlan_list(p->vlans),
+			"native", p->native_vlan);
+}
 
 static int
 parse_port_vlan(json_t *v, void *obj, const char *path, struct ctrl_err *e)
@@ -206,7 +275,8 @@ static const struct cfg_item port_items[] = {
 	  .min = 68, .max = DP_MTU_MAX, .def = 1500, .help = "L3 MTU, up to 9000 (jumbo)" },
 	{ .key = "admin", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, admin_up),
 	  .names = admin_states, .def = 1, .live = true, .help = "up or down" },
-	{ .key = "vlan", .type = CFG_T_FUNC, .fn = parse_port_vlan,
+	{ .key = "vlan", .type = CFG_T_FUNC, .fn = parse_port_vlan, .emit = emit_port_vlan,
+	  .live = true,
 	  .help = "VLAN mode: {\"mode\": \"access\", \"vlan\": N} or "
 		  "{\"mode\": \"trunk\", \"allowed\": [...], \"native\": N}" },
 	CFG_ITEM_END
@@ -239,8 +309,19 @@ parse_mac(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 	return 0;
 }
 
+static json_t *
+emit_mac(const void *obj)
+{
+	const uint8_t *m = ((const struct cfg_fdb *)obj)->mac;
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+			m[4], m[5]);
+	return json_string(buf);
+}
+
 static const struct cfg_item fdb_items[] = {
-	{ .key = "mac", .type = CFG_T_FUNC, .fn = parse_mac, .required = true,
+	{ .key = "mac", .type = CFG_T_FUNC, .fn = parse_mac, .emit = emit_mac, .required = true,
 	  .help = "unicast MAC address" },
 	{ .key = "vlan", .type = CFG_T_UINT, .off = offsetof(struct cfg_fdb, vlan), .min = 1,
 	  .max = DP_VLAN_MAX, .def = 1, .help = "VLAN ID" },
@@ -312,13 +393,147 @@ parse_switch(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 	return parse_section(v, switch_items, &((struct vsw_config *)obj)->sw, path, e);
 }
 
+static int
+parse_api(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	return parse_section(v, api_items, &((struct vsw_config *)obj)->api, path, e);
+}
+
+static json_t *
+emit_dpdk(const void *obj)
+{
+	return cfg_schema_emit(dpdk_items, &((const struct vsw_config *)obj)->dpdk);
+}
+
+static json_t *
+emit_switch(const void *obj)
+{
+	return cfg_schema_emit(switch_items, &((const struct vsw_config *)obj)->sw);
+}
+
+static json_t *
+emit_api(const void *obj)
+{
+	return cfg_schema_emit(api_items, &((const struct vsw_config *)obj)->api);
+}
+
+json_t *
+cfg_port_emit(const struct cfg_port *p)
+{
+	json_t *o = cfg_schema_emit(port_items, p);
+
+	if (p->type != CFG_PORT_VHOST)
+		json_object_del(o, "mode");
+	return o;
+}
+
+static json_t *
+emit_ports(const void *obj)
+{
+	const struct vsw_config *c = obj;
+	json_t *a = json_array();
+	uint32_t i;
+
+	for (i = 0; i < c->n_ports; i++)
+		if (cfg_port_used(&c->ports[i]))
+			json_array_append_new(a, cfg_port_emit(&c->ports[i]));
+	return a;
+}
+
+static json_t *
+emit_fdb(const void *obj)
+{
+	const struct vsw_config *c = obj;
+	json_t *a = json_array();
+	uint32_t i;
+
+	for (i = 0; i < c->n_fdb; i++)
+		json_array_append_new(a, cfg_schema_emit(fdb_items, &c->fdb[i]));
+	return a;
+}
+
 static const struct cfg_item top_items[] = {
-	{ .key = "dpdk", .type = CFG_T_FUNC, .fn = parse_dpdk, .help = "EAL settings" },
-	{ .key = "switch", .type = CFG_T_FUNC, .fn = parse_switch, .help = "switch-wide settings" },
-	{ .key = "ports", .type = CFG_T_FUNC, .fn = parse_ports, .help = "the ports" },
-	{ .key = "fdb", .type = CFG_T_FUNC, .fn = parse_fdb, .help = "static MAC entries" },
+	{ .key = "dpdk", .type = CFG_T_FUNC, .fn = parse_dpdk, .emit = emit_dpdk,
+	  .help = "EAL settings" },
+	{ .key = "switch", .type = CFG_T_FUNC, .fn = parse_switch, .emit = emit_switch,
+	  .live = true, .help = "switch-wide settings" },
+	{ .key = "api", .type = CFG_T_FUNC, .fn = parse_api, .emit = emit_api,
+	  .help = "the JSON-RPC control socket" },
+	{ .key = "ports", .type = CFG_T_FUNC, .fn = parse_ports, .emit = emit_ports, .live = true,
+	  .help = "the ports" },
+	{ .key = "fdb", .type = CFG_T_FUNC, .fn = parse_fdb, .emit = emit_fdb, .live = true,
+	  .help = "static MAC entries" },
 	CFG_ITEM_END
 };
+
+json_t *
+cfg_emit(const struct vsw_config *c)
+{
+	return cfg_schema_emit(top_items, c);
+}
+
+int
+cfg_restart_check(const struct vsw_config *cur, const struct vsw_config *next,
+		struct ctrl_err *e)
+{
+	static const struct {
+		const char *path;               /* JSON path of the section */
+		const struct cfg_item *tbl;     /* its items */
+		size_t off;                     /* its struct in struct vsw_config */
+	} sec[] = {
+		{ "$.dpdk", dpdk_items, offsetof(struct vsw_config, dpdk) },
+		{ "$.switch", switch_items, offsetof(struct vsw_config, sw) },
+		{ "$.api", api_items, offsetof(struct vsw_config, api) },
+	};
+	const struct cfg_item *it;
+	char path[64];
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(sec); i++) {
+		it = cfg_schema_restart_diff(sec[i].tbl, (const char *)cur + sec[i].off,
+				(const char *)next + sec[i].off);
+		if (it != NULL) {
+			cfg_path_key(path, sizeof(path), sec[i].path, it->key);
+			return ctrl_errf(e, path, "changing this needs a restart of vswd "
+					"(the running value is kept; see config.get)");
+		}
+	}
+	return 0;
+}
+
+enum cfg_port_change
+cfg_port_diff(const struct cfg_port *a, const struct cfg_port *b)
+{
+	json_t *x = cfg_port_emit(a), *y = cfg_port_emit(b);
+	enum cfg_port_change r = CFG_PORT_SAME;
+	const struct cfg_item *it;
+
+	/* Compared as written JSON: the structs' padding and unused bytes do not count. */
+	if (!json_equal(x, y)) {
+		r = CFG_PORT_LIVE;
+		for (it = port_items; it->key != NULL; it++) {
+			if (!it->live)
+				continue;
+			json_object_del(x, it->key);
+			json_object_del(y, it->key);
+		}
+		if (!json_equal(x, y))
+			r = CFG_PORT_REOPEN;
+	}
+	json_decref(x);
+	json_decref(y);
+	return r;
+}
+
+uint32_t
+cfg_port_count(const struct vsw_config *c)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < c->n_ports; i++)
+		n += cfg_port_used(&c->ports[i]);
+	return n;
+}
 
 void
 cfg_free(struct vsw_config *c)

@@ -172,3 +172,57 @@ cfg_schema_apply(json_t *obj, const struct cfg_item *tbl, void *dst, const char 
 	}
 	return 0;
 }
+
+/* The JSON value of item @p it of @p src, or NULL to omit it. */
+static json_t *
+item_emit(const struct cfg_item *it, const void *src)
+{
+	const char *f = (const char *)src + it->off;
+
+	switch (it->type) {
+	case CFG_T_UINT:
+		return json_integer(*(const uint32_t *)f);
+	case CFG_T_BOOL:
+		return json_boolean(*(const bool *)f);
+	case CFG_T_STR:
+		return f[0] != '\0' ? json_string(f) : NULL;
+	case CFG_T_ENUM:
+		return json_string(it->names[*(const uint32_t *)f]);
+	case CFG_T_FUNC:
+		return it->emit != NULL ? it->emit(src) : NULL;
+	}
+	return NULL;
+}
+
+json_t *
+cfg_schema_emit(const struct cfg_item *tbl, const void *src)
+{
+	json_t *o = json_object(), *v;
+
+	for (; tbl->key != NULL; tbl++) {
+		v = item_emit(tbl, src);
+		if (v != NULL)
+			json_object_set_new(o, tbl->key, v);
+	}
+	return o;
+}
+
+const struct cfg_item *
+cfg_schema_restart_diff(const struct cfg_item *tbl, const void *a, const void *b)
+{
+	for (; tbl->key != NULL; tbl++) {
+		json_t *x, *y;
+		bool same;
+
+		if (tbl->live)
+			continue;
+		x = item_emit(tbl, a);
+		y = item_emit(tbl, b);
+		same = (x == NULL && y == NULL) || (x != NULL && y != NULL && json_equal(x, y));
+		json_decref(x);
+		json_decref(y);
+		if (!same)
+			return tbl;
+	}
+	return NULL;
+}

@@ -30,6 +30,9 @@ enum cfg_type {
 /** Parser of a CFG_T_FUNC item: @p v may be NULL (absent). Returns 0 or -EINVAL. */
 typedef int (*cfg_item_fn)(json_t *v, void *obj, const char *path, struct ctrl_err *e);
 
+/** Writer of a CFG_T_FUNC item: its JSON value in @p obj (new reference), NULL: omit it. */
+typedef json_t *(*cfg_emit_fn)(const void *obj);
+
 /** One key of a JSON object. */
 struct cfg_item {
 	const char *key;          /**< JSON key */
@@ -42,6 +45,7 @@ struct cfg_item {
 	const char *def_str;      /**< CFG_T_STR default, NULL: empty */
 	const char *const *names; /**< CFG_T_ENUM: NULL-terminated accepted strings */
 	cfg_item_fn fn;           /**< CFG_T_FUNC parser */
+	cfg_emit_fn emit;         /**< CFG_T_FUNC writer (config.get, persistence) */
 	bool required;            /**< the key must be present */
 	bool live;                /**< may change without a restart */
 	const char *help;         /**< one line for the documentation */
@@ -68,6 +72,19 @@ typedef int (*cfg_elem_fn)(json_t *a, size_t i, void *obj, const char *path,
  */
 int cfg_array_apply(json_t *v, size_t max, cfg_elem_fn fn, void *obj, const char *path,
 		const char *what, struct ctrl_err *e);
+
+/**
+ * The JSON object of @p src by table @p tbl: the inverse of cfg_schema_apply() (empty strings
+ * and CFG_T_FUNC items whose writer returns NULL are omitted). @return a new reference.
+ */
+json_t *cfg_schema_emit(const struct cfg_item *tbl, const void *src);
+
+/**
+ * First item of @p tbl that is not live and differs between @p a and @p b (CFG_T_FUNC items
+ * are compared by their written JSON). @return the item, or NULL when none differs.
+ */
+const struct cfg_item *cfg_schema_restart_diff(const struct cfg_item *tbl, const void *a,
+		const void *b);
 
 /** Writes "@p path.@p key" into @p buf. */
 void cfg_path_key(char *buf, size_t len, const char *path, const char *key);

@@ -57,6 +57,7 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 	memset(c, 0, sizeof(*c));
 	c->cfg.dpdk = cfg->dpdk;
 	c->cfg.sw = cfg->sw;
+	c->cfg.api = cfg->api;
 	c->tsc_hz = rte_get_tsc_hz();
 	if (n_workers == 0 || n_workers > VSW_MAX_WORKERS)
 		return ctrl_errf(e, "$.dpdk.lcores", "%u worker lcores: need 1..%d besides the "
@@ -113,8 +114,7 @@ ctrl_publish(struct vsw_ctrl *c, struct ctrl_err *e)
 	return 0;
 }
 
-/* One line saying what a port is, for the start-up report. */
-static void
+void
 ctrl_port_report(const struct vsw_ctrl *c, uint16_t i)
 {
 	const struct cfg_port *p = &c->cfg.ports[i];
@@ -136,92 +136,17 @@ ctrl_port_report(const struct vsw_ctrl *c, uint16_t i)
 				p->mtu, vl, p->admin_up ? "up" : "down");
 }
 
-int
-ctrl_port_add(struct vsw_ctrl *c, const struct cfg_port *spec, struct ctrl_err *e)
+void
+ctrl_port_close(struct vsw_ctrl *c, uint16_t slot)
 {
-	uint16_t idx = (uint16_t)c->cfg.n_ports;
-	struct vsw_config *cand;
-	int rc;
+	struct pmd_port *pp = &c->ports[slot];
 
-	if (idx >= VSW_MAX_PORTS)
-		return ctrl_errf(e, "$.ports", "at most %d ports", VSW_MAX_PORTS);
-	cand = malloc(sizeof(*cand));
-	if (cand == NULL)
-		return ctrl_errf(e, "$.ports", "out of memory");
-	*cand = c->cfg;
-	cand->ports[idx] = *spec;
-	cand->n_ports++;
-	rc = cfg_check(cand, e);
-	free(cand);
-	if (rc != 0)
-		return rc;
-	rc = pmd_port_open(&c->ports[idx], spec, idx, c->n_workers, c->pool, e);
-	if (rc != 0)
-		return rc;
-	c->cfg.ports[idx] = *spec;
-	c->cfg.n_ports++;
-	rc = ctrl_publish(c, e);
-	if (rc != 0) {
-		c->cfg.n_ports--;
-		pmd_port_close(&c->ports[idx]);
-		return rc;
+	pmd_port_close(pp);
+	/* Its jumbo frames may still sit in other ports' queues: freed at ctrl_fini(). */
+	if (pp->jumbo_pool != NULL && c->n_dead_pools < RTE_DIM(c->dead_pools)) {
+		c->dead_pools[c->n_dead_pools++] = pp->jumbo_pool;
+		pp->jumbo_pool = NULL;
 	}
-	ctrl_port_report(c, idx);
-	return idx;
-}
-
-int
-ctrl_fdb_add(struct vsw_ctrl *c, const struct cfg_fdb *spec, struct ctrl_err *e)
-{
-	struct rte_ether_addr mac;
-	struct cfg_fdb f = *spec, *grown;
-	const struct cfg_port *p = cfg_port_find(&c->cfg, f.port);
-
-	if (p == NULL)
-		return ctrl_errf(e, "$.fdb.port", "no port is named \"%s\"", f.port);
-	if (!cfg_port_in_vlan(p, f.vlan))
-		return ctrl_errf(e, "$.fdb.vlan", "port \"%s\" is not a member of VLAN %u",
-				f.port, f.vlan);
-	f.port_idx = (uint16_t)(p - c->cfg.ports);
-	/* Grow by doubling: n_fdb a power of two (or zero) means the array is full. */
-	if ((c->cfg.n_fdb & (c->cfg.n_fdb - 1)) == 0) {
-		grown = realloc(c->cfg.fdb, sizeof(*grown) * (c->cfg.n_fdb ? 2 * c->cfg.n_fdb : 1));
-		if (grown == NULL)
-			return ctrl_errf(e, "$.fdb", "out of memory");
-		c->cfg.fdb = grown;
-	}
-	memcpy(mac.addr_bytes, f.mac, 6);
-	if (dp_fdb_add_static(c->fdb, dp_fdb_key((uint16_t)f.vlan, &mac), f.port_idx) != 0)
-		return ctrl_errf(e, "$.fdb", "MAC table full");
-	c->cfg.fdb[c->cfg.n_fdb++] = f;
-	return 0;
-}
-
-int
-ctrl_apply_initial(struct vsw_ctrl *c, struct vsw_config *initial, struct ctrl_err *e)
-{
-	uint32_t i;
-	int rc;
-
-	for (i = 0; i < initial->n_ports; i++) {
-		rc = ctrl_port_add(c, &initial->ports[i], e);
-		if (rc < 0)
-			return rc;
-	}
-	for (i = 0; i < initial->n_fdb; i++) {
-		rc = ctrl_fdb_add(c, &initial->fdb[i], e);
-		if (rc != 0) {
-			/* Name the entry of the document: "$.fdb.port" -> "$.fdb[i].port". */
-			char path[sizeof(e->path)];
-
-			snprintf(path, sizeof(path), "$.fdb[%u]%s", i, e->path + strlen("$.fdb"));
-			snprintf(e->path, sizeof(e->path), "%s", path);
-			return rc;
-		}
-	}
-	if (initial->n_fdb > 0)
-		VSW_LOG(NOTICE, "%u static MAC entries\n", initial->n_fdb);
-	return 0;
 }
 
 int
@@ -292,6 +217,8 @@ ctrl_fini(struct vsw_ctrl *c)
 		pmd_port_close(&c->ports[i]);
 	for (i = 0; i < c->cfg.n_ports; i++)
 		pmd_port_free_pool(&c->ports[i]);
+	while (c->n_dead_pools > 0)
+		rte_mempool_free(c->dead_pools[--c->n_dead_pools]);
 	for (i = 0; i < c->n_workers; i++) {
 		if (c->workers[i] == NULL)
 			continue;
@@ -307,5 +234,7 @@ ctrl_fini(struct vsw_ctrl *c)
 	c->sh.qsv = NULL;
 	rte_mempool_free(c->pool);
 	c->pool = NULL;
+	free(c->base);
+	c->base = NULL;
 	cfg_free(&c->cfg);
 }

@@ -33,6 +33,10 @@ struct vsw_ctrl {
 	uint16_t n_workers;                   /**< worker lcores */
 	struct pmd_worker *workers[VSW_MAX_WORKERS]; /**< worker contexts */
 	uint64_t gen;                         /**< generation of the published snapshot */
+	uint64_t cfg_gen;                     /**< config generation: +1 per applied change */
+	struct rte_mempool *dead_pools[VSW_MAX_PORTS * 4]; /**< jumbo pools of closed ports */
+	uint32_t n_dead_pools;                /**< entries in dead_pools */
+	struct ctrl_stats_base *base;         /**< counter values at the last reset (stats.c) */
 	uint64_t tsc_hz;                      /**< TSC frequency */
 	uint64_t next_age;                    /**< TSC of the next aging pass */
 	uint64_t next_state;                  /**< TSC of the next link/queue state poll */
@@ -49,23 +53,31 @@ struct vsw_ctrl {
 int ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e);
 
 /**
- * Action: adds the port @p spec: checks it against the running config, opens it, publishes.
- * @return its port index (>= 0), or a negative errno with @p e filled and nothing changed.
+ * Action: makes the running switch what the parsed, checked document @p next says. Settings
+ * that need a restart must be unchanged. Ports are matched by name: new ones are opened,
+ * missing ones closed (unpublished first, their MAC entries flushed), ones whose device
+ * settings changed are reopened, and the others only get their live settings (admin, VLANs);
+ * the switch section and the static MAC entries follow. One snapshot is published at the end;
+ * untouched ports never stop forwarding. On failure everything is undone.
+ * @param dry_run only validate and report
+ * @param report if not NULL: what changes (ports_added, ports_removed, ...), new reference
+ * @return 0 (config generation advanced unless @p dry_run), or a negative errno with @p e
+ * naming the field of @p next.
  */
-int ctrl_port_add(struct vsw_ctrl *c, const struct cfg_port *spec, struct ctrl_err *e);
+int ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_run,
+		json_t **report, struct ctrl_err *e);
 
-/**
- * Action: adds the static MAC entry @p spec (port by name).
- * @return 0, or a negative errno with @p e filled and nothing changed.
- */
-int ctrl_fdb_add(struct vsw_ctrl *c, const struct cfg_fdb *spec, struct ctrl_err *e);
+/** Closes the port in @p slot (already unpublished); keeps its jumbo pool until ctrl_fini(). */
+void ctrl_port_close(struct vsw_ctrl *c, uint16_t slot);
 
-/**
- * Opens every port and static entry of @p initial through the actions above.
- * @return 0, or a negative errno with @p e filled (ports opened so far stay open: the caller
- * calls ctrl_fini()).
- */
-int ctrl_apply_initial(struct vsw_ctrl *c, struct vsw_config *initial, struct ctrl_err *e);
+/** Logs one line saying what the port in @p slot is. */
+void ctrl_port_report(const struct vsw_ctrl *c, uint16_t slot);
+
+/** Sets the statistics baseline of @p slot to now (a new port starts from zero). */
+void ctrl_stats_port_zero(struct vsw_ctrl *c, uint16_t slot);
+
+/** Sets every statistics baseline to now (stats.get with reset) and resets device counters. */
+void ctrl_stats_reset(struct vsw_ctrl *c);
 
 /** Builds a snapshot from the running state and publishes it. @return 0 or -errno, @p e. */
 int ctrl_publish(struct vsw_ctrl *c, struct ctrl_err *e);
@@ -82,7 +94,7 @@ void ctrl_poll(struct vsw_ctrl *c);
 /** Stops the workers, closes every port, frees everything ctrl_init() made. */
 void ctrl_fini(struct vsw_ctrl *c);
 
-/** Statistics of the running switch as a JSON object (caller owns the reference). */
+/** Statistics of the running switch, since the last reset as a JSON object (caller owns the reference). */
 json_t *ctrl_stats_json(const struct vsw_ctrl *c);
 
 /** Prints the statistics: a table for people, then one "vswd-stats {...}" JSON line. */

@@ -125,7 +125,7 @@ snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_
 	s->n_workers = n_workers;
 	s->fcache_on = c->sw.flow_cache;
 	for (i = 0; i < c->n_ports; i++) {
-		if (!ports[i].open)
+		if (!ports[i].open || !cfg_port_used(&c->ports[i]))
 			continue;
 		if (snap_port(s, &c->ports[i], &ports[i], (uint16_t)i, n_workers) != 0) {
 			char path[64];

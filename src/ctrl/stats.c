@@ -11,6 +11,33 @@
 
 #include "ctrl.h"
 
+/* Worker counters reported (and reset): X(field of struct dp_worker, name in statistics). */
+#define WORKER_CTRS(X) X(busy_cycles, "busy_cycles") X(idle_cycles, "idle_cycles") \
+	X(loops, "loops") X(rx_bursts, "rx_bursts") X(tx_bursts, "tx_bursts") \
+	X(learn_posted, "learn_posted") X(learn_lost, "learn_lost") \
+	X(fdb_cache_miss, "fdb_cache_misses") X(fcache_hits, "flow_cache_hits") \
+	X(fcache_misses, "flow_cache_misses")
+
+#define WCTR_ENUM_(f, name) WCTR_##f,
+enum { WORKER_CTRS(WCTR_ENUM_) WCTR_MAX };
+#undef WCTR_ENUM_
+
+/** Counter values at the last reset; reports are differences from these. */
+struct ctrl_stats_base {
+	struct dp_port_ctr port[VSW_MAX_PORTS];          /**< per port slot, summed */
+	uint64_t worker[VSW_MAX_WORKERS][WCTR_MAX];      /**< per worker */
+	uint64_t drops[DP_DROP_MAX];                     /**< per reason, summed */
+};
+
+/* The base, allocated on first use (all zero). */
+static struct ctrl_stats_base *
+stats_base(struct vsw_ctrl *c)
+{
+	if (c->base == NULL)
+		c->base = calloc(1, sizeof(*c->base));
+	return c->base;
+}
+
 /* Sum of one port's counters over the workers. */
 static void
 stats_port_sum(const struct vsw_ctrl *c, uint16_t port, struct dp_port_ctr *t)
@@ -30,6 +57,50 @@ stats_port_sum(const struct vsw_ctrl *c, uint16_t port, struct dp_port_ctr *t)
 	}
 }
 
+/* Sum since the baseline. */
+static void
+stats_port_since(const struct vsw_ctrl *c, uint16_t port, struct dp_port_ctr *t)
+{
+	const struct dp_port_ctr *b;
+
+	stats_port_sum(c, port, t);
+	if (c->base == NULL)
+		return;
+	b = &c->base->port[port];
+	t->rx_pkts -= b->rx_pkts;
+	t->rx_bytes -= b->rx_bytes;
+	t->rx_drops -= b->rx_drops;
+	t->tx_pkts -= b->tx_pkts;
+	t->tx_bytes -= b->tx_bytes;
+	t->tx_drops -= b->tx_drops;
+}
+
+/* Per-queue device counters of port @p i, with the worker polling each RX queue. */
+static json_t *
+stats_queues(const struct vsw_ctrl *c, uint16_t i, const struct rte_eth_stats *es)
+{
+	const struct pmd_port *pp = &c->ports[i];
+	const struct dp_snap *s = c->sh.snap;
+	json_t *a = json_array();
+	uint16_t q, n = RTE_MAX(pp->n_rxq, pp->n_txq), w, k;
+
+	for (q = 0; q < n && q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++) {
+		int poller = -1;
+
+		for (w = 0; s != NULL && q < pp->n_rxq && w < c->n_workers; w++)
+			for (k = 0; k < s->plan[w].n_rxq; k++)
+				if (s->plan[w].rxq[k].port == i && s->plan[w].rxq[k].queue == q)
+					poller = w;
+		json_array_append_new(a, json_pack("{s:i, s:i, s:I, s:I, s:I, s:I}",
+				"queue", q, "rx_worker", poller,
+				"rx_packets", (json_int_t)es->q_ipackets[q],
+				"rx_bytes", (json_int_t)es->q_ibytes[q],
+				"tx_packets", (json_int_t)es->q_opackets[q],
+				"tx_bytes", (json_int_t)es->q_obytes[q]));
+	}
+	return a;
+}
+
 static json_t *
 stats_ports(const struct vsw_ctrl *c)
 {
@@ -41,12 +112,12 @@ stats_ports(const struct vsw_ctrl *c)
 		struct rte_eth_stats es = { 0 };
 		struct dp_port_ctr t;
 
-		if (!pp->open)
+		if (!pp->open || !cfg_port_used(&c->cfg.ports[i]))
 			continue;
-		stats_port_sum(c, i, &t);
+		stats_port_since(c, i, &t);
 		rte_eth_stats_get(pp->eth_id, &es);
 		json_array_append_new(a, json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
-				"s:I, s:I, s:I, s:I, s:I, s:I}",
+				"s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 				"name", c->cfg.ports[i].name, "index", i,
 				"type", cfg_port_type_name(c->cfg.ports[i].type),
 				"driver", pp->driver,
@@ -58,49 +129,59 @@ stats_ports(const struct vsw_ctrl *c)
 				"tx_dropped", (json_int_t)t.tx_drops,
 				"dev_rx_missed", (json_int_t)es.imissed,
 				"dev_rx_nombuf", (json_int_t)es.rx_nombuf,
-				"dev_errors", (json_int_t)(es.ierrors + es.oerrors)));
+				"dev_errors", (json_int_t)(es.ierrors + es.oerrors),
+				"queues", stats_queues(c, i, &es)));
 	}
 	return a;
+}
+
+/* Value of worker counter @p k of worker @p w since the baseline. */
+static uint64_t
+worker_ctr(const struct vsw_ctrl *c, uint16_t w, int k)
+{
+	const struct dp_worker *d = &c->workers[w]->dp;
+	uint64_t v = 0;
+
+#define WCTR_GET_(f, name) case WCTR_##f: v = d->f; break;
+	switch (k) {
+	WORKER_CTRS(WCTR_GET_)
+	}
+#undef WCTR_GET_
+	return v - (c->base != NULL ? c->base->worker[w][k] : 0);
 }
 
 static json_t *
 stats_workers(const struct vsw_ctrl *c)
 {
+	static const char *const names[] = {
+#define WCTR_NAME_(f, name) name,
+		WORKER_CTRS(WCTR_NAME_)
+#undef WCTR_NAME_
+	};
 	const struct dp_snap *s = c->sh.snap;
 	json_t *a = json_array();
 	uint16_t w, i;
+	int k;
 
 	for (w = 0; w < c->n_workers; w++) {
 		const struct pmd_worker *pw = c->workers[w];
-		const struct dp_worker *d = &pw->dp;
 		json_t *rxq = json_array(), *o;
 
 		for (i = 0; s != NULL && i < s->plan[w].n_rxq; i++)
 			json_array_append_new(rxq, json_pack("{s:s, s:i}", "port",
 					c->cfg.ports[s->plan[w].rxq[i].port].name,
 					"queue", s->plan[w].rxq[i].queue));
-		o = json_pack("{s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-				"s:o}",
-				"id", w, "lcore", pw->lcore,
-				"busy_cycles", (json_int_t)d->busy_cycles,
-				"idle_cycles", (json_int_t)d->idle_cycles,
-				"loops", (json_int_t)d->loops,
-				"rx_bursts", (json_int_t)d->rx_bursts,
-				"tx_bursts", (json_int_t)d->tx_bursts,
-				"heartbeat", (json_int_t)pw->heartbeat,
-				"learn_posted", (json_int_t)d->learn_posted,
-				"learn_lost", (json_int_t)d->learn_lost,
-				"fdb_cache_misses", (json_int_t)d->fdb_cache_miss,
-				"flow_cache_hits", (json_int_t)d->fcache_hits,
-				"flow_cache_misses", (json_int_t)d->fcache_misses,
-				"rx_queues", rxq);
+		o = json_pack("{s:i, s:i, s:I, s:o}", "id", w, "lcore", pw->lcore,
+				"heartbeat", (json_int_t)pw->heartbeat, "rx_queues", rxq);
+		for (k = 0; k < WCTR_MAX; k++)
+			json_object_set_new(o, names[k], json_integer((json_int_t)worker_ctr(c, w, k)));
 #ifdef VSW_CYCLE_STATS
 		{
 			json_t *sc = json_object();
 
 			for (i = 0; i < DP_STAGE_MAX; i++)
 				json_object_set_new(sc, dp_stage_name(i),
-						json_integer((json_int_t)d->stage_cycles[i]));
+						json_integer((json_int_t)pw->dp.stage_cycles[i]));
 			json_object_set_new(o, "stage_cycles", sc);
 		}
 #endif
@@ -120,11 +201,45 @@ stats_drops(const struct vsw_ctrl *c)
 	for (r = 0; r < DP_DROP_MAX; r++) {
 		for (n = 0, w = 0; w < c->n_workers; w++)
 			n += c->workers[w]->dp.drops[r];
+		if (c->base != NULL)
+			n -= c->base->drops[r];
 		json_object_set_new(o, dp_drop_name(r), json_integer((json_int_t)n));
 		total += n;
 	}
 	json_object_set_new(o, "total", json_integer((json_int_t)total));
 	return o;
+}
+
+void
+ctrl_stats_port_zero(struct vsw_ctrl *c, uint16_t slot)
+{
+	struct ctrl_stats_base *b = stats_base(c);
+
+	if (b != NULL)
+		stats_port_sum(c, slot, &b->port[slot]);
+	if (c->ports[slot].open)
+		rte_eth_stats_reset(c->ports[slot].eth_id);
+}
+
+void
+ctrl_stats_reset(struct vsw_ctrl *c)
+{
+	struct ctrl_stats_base *b = stats_base(c);
+	uint16_t i, w;
+	int k;
+
+	if (b == NULL)
+		return;
+	memset(b, 0, sizeof(*b)); /* worker_ctr() below must read raw values */
+	for (w = 0; w < c->n_workers; w++)
+		for (k = 0; k < WCTR_MAX; k++)
+			b->worker[w][k] = worker_ctr(c, w, k);
+	for (k = 0; k < DP_DROP_MAX; k++)
+		for (w = 0; w < c->n_workers; w++)
+			b->drops[k] += c->workers[w]->dp.drops[k];
+	for (i = 0; i < c->cfg.n_ports; i++)
+		if (cfg_port_used(&c->cfg.ports[i]))
+			ctrl_stats_port_zero(c, i);
 }
 
 json_t *

@@ -226,6 +226,35 @@ dp_fdb_drain(struct dp_fdb *f, struct rte_ring *ring, uint64_t now)
 	return total;
 }
 
+uint32_t
+dp_fdb_flush(struct dp_fdb *f, int port, int vlan, bool with_static)
+{
+	uint64_t keys[256];
+	uint32_t n, total = 0, iter, i, removed;
+	const void *key;
+	void *data;
+
+	/* Collect a batch, then delete: the iterator is not kept across deletions. */
+	do {
+		n = 0;
+		iter = 0;
+		while (n < RTE_DIM(keys) && rte_hash_iterate(f->h, &key, &data, &iter) >= 0) {
+			const struct dp_fdb_ent *e = data;
+
+			if ((e->is_static && !with_static) ||
+					(port != DP_FDB_ANY && e->port != port) ||
+					(vlan != DP_FDB_ANY && dp_fdb_key_vlan(e->key) != vlan))
+				continue;
+			keys[n++] = e->key;
+		}
+		removed = 0;
+		for (i = 0; i < n; i++)
+			removed += dp_fdb_del(f, keys[i]) == 0;
+		total += removed;
+	} while (n == RTE_DIM(keys) && removed == n);
+	return total;
+}
+
 int
 dp_fdb_walk(struct dp_fdb *f, dp_fdb_walk_cb cb, void *arg)
 {

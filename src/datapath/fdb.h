@@ -239,6 +239,15 @@ uint32_t dp_fdb_age(struct dp_fdb *f, uint64_t now);
  */
 uint32_t dp_fdb_drain(struct dp_fdb *f, struct rte_ring *ring, uint64_t now);
 
+/** dp_fdb_flush() filter value meaning "any". */
+#define DP_FDB_ANY (-1)
+
+/**
+ * Writer: removes the entries behind port @p port in VLAN @p vlan (either DP_FDB_ANY); learned
+ * ones only, unless @p with_static. @return entries removed.
+ */
+uint32_t dp_fdb_flush(struct dp_fdb *f, int port, int vlan, bool with_static);
+
 /** Callback of dp_fdb_walk(); return non-zero to stop the walk. */
 typedef int (*dp_fdb_walk_cb)(const struct dp_fdb_ent *e, void *arg);
 

@@ -118,8 +118,9 @@ port_queues(struct pmd_port *pp, const struct cfg_port *cfg, const struct rte_et
 			di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)) {
 		char pname[RTE_MEMPOOL_NAMESIZE];
 		uint32_t jroom = MEM_JUMBO_DATAROOM;
+		static uint32_t seq; /* a reused slot must not reuse a pool name still taken */
 
-		snprintf(pname, sizeof(pname), "vsw_jumbo_%u", pp->idx);
+		snprintf(pname, sizeof(pname), "vsw_jumbo_%u_%u", pp->idx, seq++);
 		pp->jumbo_pool = rte_pktmbuf_pool_create(pname, mem_jumbo_pool_size(cfg),
 				MEM_POOL_CACHE, 0, (uint16_t)(RTE_PKTMBUF_HEADROOM + jroom),
 				rte_eth_dev_socket_id(pp->eth_id));

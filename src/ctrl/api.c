@@ -1,0 +1,702 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_version.h>
+
+#include "api.h"
+#include "persist.h"
+#include "vsw_log.h"
+#include "vsw_version.h"
+
+/** Parameter types. */
+enum api_type { A_STR, A_INT, A_BOOL, A_OBJ, A_ANY };
+
+static const char *const type_names[] = { "string", "integer", "boolean", "object", "any" };
+
+/** One parameter of a method. */
+struct api_param {
+	const char *name;  /**< key in params */
+	enum api_type type; /**< its JSON type */
+	bool required;     /**< must be present */
+	const char *help;  /**< one line */
+};
+
+typedef json_t *(*api_fn)(struct vsw_api *a, json_t *p, struct rpc_error *err);
+
+/** One method. */
+struct api_method {
+	const char *name;               /**< method name */
+	api_fn fn;                      /**< implementation */
+	bool mutates;                   /**< changes state: logged with the peer's credentials */
+	bool open_params;               /**< params beyond the table go to fn (a port object) */
+	const char *help;               /**< one line */
+	struct api_param params[6];     /**< parameters, ended by a NULL name */
+};
+
+static const struct api_method methods[];
+
+/* --- helpers ----------------------------------------------------------------------------- */
+
+/* "$.ports[3].vlan" -> @p base + ".ports[3].vlan"; the element "$.ports[k]" itself (when
+ * @p elem is not NULL) -> "params". */
+static void
+map_path(char *out, size_t len, const char *path, const char *base, const char *elem)
+{
+	size_t l = elem != NULL ? strlen(elem) : 0;
+
+	if (elem != NULL && strncmp(path, elem, l) == 0 && (path[l] == '\0' || path[l] == '.'))
+		snprintf(out, len, "params%s", path + l);
+	else
+		snprintf(out, len, "%s%s", base, path[0] == '$' ? path + 1 : path);
+}
+
+/*
+ * Validates @p doc as a whole configuration and applies it (or only reports, @p dry_run).
+ * Error paths of the document are mapped under @p base (or to "params" for @p elem).
+ */
+static json_t *
+apply_doc(struct vsw_api *a, json_t *doc, bool dry_run, const char *base, const char *elem,
+		struct rpc_error *err)
+{
+	struct vsw_config *next = malloc(sizeof(*next));
+	struct ctrl_err e = { "$", "" };
+	json_t *report = NULL, *res;
+	char path[300], msg[300];
+	int rc;
+
+	if (next == NULL)
+		return rpc_errf(err, RPC_INTERNAL, NULL, "out of memory");
+	rc = cfg_parse(doc, next, &e);
+	if (rc != 0) {
+		free(next);
+		map_path(path, sizeof(path), e.path, base, elem);
+		return rpc_errf(err, RPC_INVALID_PARAMS, path, "%s", e.msg);
+	}
+	rc = ctrl_config_apply(a->c, next, dry_run, &report, &e);
+	cfg_free(next);
+	free(next);
+	if (rc != 0) {
+		bool restart = strstr(e.msg, "needs a restart") != NULL;
+
+		map_path(path, sizeof(path), e.path, base, elem);
+		return rpc_errf(err, restart ? RPC_RESTART : RPC_FAILED, path, "%s", e.msg);
+	}
+	if (dry_run)
+		return json_pack("{s:b, s:o}", "valid", 1, "changes", report);
+	res = json_pack("{s:I, s:o}", "generation", (json_int_t)a->c->cfg_gen, "changes", report);
+	if (a->running[0] != '\0') {
+		json_t *cur = cfg_emit(&a->c->cfg);
+
+		rc = cur != NULL ? persist_save(a->running, cur, msg, sizeof(msg)) : -ENOMEM;
+		json_decref(cur);
+		if (rc != 0)
+			VSW_LOG(ERR, "saving the running config: %s\n", msg);
+		json_object_set_new(res, "saved", json_boolean(rc == 0));
+	}
+	return res;
+}
+
+/* The running document with @p section's array element @p k replaced by @p v (k == size:
+ * appended; v == NULL: removed). */
+static json_t *
+doc_edit(struct vsw_api *a, const char *section, size_t k, json_t *v)
+{
+	json_t *doc = cfg_emit(&a->c->cfg), *arr = json_object_get(doc, section);
+
+	if (k == json_array_size(arr))
+		json_array_append(arr, v);
+	else if (v != NULL)
+		json_array_set(arr, k, v);
+	else
+		json_array_remove(arr, k);
+	return doc;
+}
+
+/* Index of the running port @p name in the document's "ports" (used slots in order). */
+static int
+port_doc_index(const struct vsw_ctrl *c, const char *name, int *slot)
+{
+	uint32_t i;
+	int k = 0;
+
+	for (i = 0; i < c->cfg.n_ports; i++) {
+		if (!cfg_port_used(&c->cfg.ports[i]))
+			continue;
+		if (strcmp(c->cfg.ports[i].name, name) == 0) {
+			if (slot != NULL)
+				*slot = (int)i;
+			return k;
+		}
+		k++;
+	}
+	return -1;
+}
+
+static json_t *
+no_port(struct rpc_error *err, const char *name)
+{
+	return rpc_errf(err, RPC_NOT_FOUND, "params.name", "no port is named \"%.64s\"", name);
+}
+
+static const char *
+str_param(json_t *p, const char *key)
+{
+	return json_string_value(json_object_get(p, key));
+}
+
+/* --- methods ----------------------------------------------------------------------------- */
+
+static json_t *
+method_json(const struct api_method *m)
+{
+	json_t *ps = json_array();
+	const struct api_param *p;
+
+	for (p = m->params; p->name != NULL; p++)
+		json_array_append_new(ps, json_pack("{s:s, s:s, s:b, s:s}", "name", p->name,
+				"type", type_names[p->type], "required", p->required, "help", p->help));
+	return json_pack("{s:s, s:s, s:b, s:o}", "method", m->name, "help", m->help,
+			"changes_state", m->mutates, "params", ps);
+}
+
+static json_t *
+api_help(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	const char *name = str_param(p, "method");
+	const struct api_method *m;
+	json_t *arr;
+
+	for (m = methods; m->name != NULL; m++)
+		if (name != NULL && strcmp(m->name, name) == 0)
+			return method_json(m);
+	if (name != NULL)
+		return rpc_errf(err, RPC_NOT_FOUND, "params.method", "no method \"%.64s\"", name);
+	arr = json_array();
+	for (m = methods; m->name != NULL; m++)
+		json_array_append_new(arr, method_json(m));
+	return arr;
+}
+
+static json_t *
+api_list(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	const struct api_method *m;
+	json_t *arr = json_array();
+
+	for (m = methods; m->name != NULL; m++)
+		json_array_append_new(arr, json_pack("{s:s, s:s}", "method", m->name,
+				"help", m->help));
+	return arr;
+}
+
+static json_t *
+api_version(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	return json_pack("{s:s, s:s, s:i, s:I, s:i, s:I}", "vswd", VSW_VERSION,
+			"dpdk", rte_version(), "api", 1,
+			"config_generation", (json_int_t)a->c->cfg_gen, "pid", (int)getpid(),
+			"uptime_s", (json_int_t)((rte_rdtsc() - a->started) / a->c->tsc_hz));
+}
+
+static json_t *
+api_config_get(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	json_t *doc = cfg_emit(&a->c->cfg);
+
+	return doc != NULL ? doc : rpc_errf(err, RPC_INTERNAL, NULL, "out of memory");
+}
+
+/* config.validate / config.apply: absent "dpdk", "switch" and "api" keep running values. */
+static json_t *
+config_doc(struct vsw_api *a, json_t *p)
+{
+	json_t *doc = json_deep_copy(json_object_get(p, "config"));
+	json_t *cur = cfg_emit(&a->c->cfg);
+	const char *const keep[] = { "dpdk", "switch", "api" };
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(keep); i++)
+		if (json_object_get(doc, keep[i]) == NULL)
+			json_object_set(doc, keep[i], json_object_get(cur, keep[i]));
+	json_decref(cur);
+	return doc;
+}
+
+static json_t *
+api_config_validate(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	json_t *doc = config_doc(a, p), *r;
+
+	r = apply_doc(a, doc, true, "params.config", NULL, err);
+	json_decref(doc);
+	return r;
+}
+
+static json_t *
+api_config_apply(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	json_t *doc = config_doc(a, p), *r;
+
+	r = apply_doc(a, doc, false, "params.config", NULL, err);
+	json_decref(doc);
+	return r;
+}
+
+static json_t *
+api_port_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	json_t *doc = cfg_emit(&a->c->cfg), *r;
+	size_t k = json_array_size(json_object_get(doc, "ports"));
+	char elem[32];
+
+	json_decref(doc);
+	if (str_param(p, "name") != NULL && port_doc_index(a->c, str_param(p, "name"), NULL) >= 0)
+		return rpc_errf(err, RPC_INVALID_PARAMS, "params.name", "a port named \"%.64s\" "
+				"exists (port.set changes it)", str_param(p, "name"));
+	snprintf(elem, sizeof(elem), "$.ports[%zu]", k);
+	doc = doc_edit(a, "ports", k, p);
+	r = apply_doc(a, doc, false, "params.config", elem, err);
+	json_decref(doc);
+	return r;
+}
+
+static json_t *
+api_port_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	const char *name = str_param(p, "name");
+	int k = port_doc_index(a->c, name, NULL);
+	json_t *doc, *r, *fdb, *f;
+	size_t i;
+
+	if (k < 0)
+		return no_port(err, name);
+	doc = doc_edit(a, "ports", (size_t)k, NULL);
+	/* Its static MAC entries go with it. */
+	fdb = json_object_get(doc, "fdb");
+	for (i = json_array_size(fdb); i-- > 0;) {
+		f = json_array_get(fdb, i);
+		if (strcmp(json_string_value(json_object_get(f, "port")), name) == 0)
+			json_array_remove(fdb, i);
+	}
+	r = apply_doc(a, doc, false, "params.config", NULL, err);
+	json_decref(doc);
+	return r;
+}
+
+static json_t *
+api_port_set(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	const char *name = str_param(p, "name");
+	int slot, k = port_doc_index(a->c, name, &slot);
+	json_t *port, *doc, *r;
+	char elem[32];
+
+	if (k < 0)
+		return no_port(err, name);
+	port = cfg_port_emit(&a->c->cfg.ports[slot]);
+	json_object_update(port, p);
+	snprintf(elem, sizeof(elem), "$.ports[%d]", k);
+	doc = doc_edit(a, "ports", (size_t)k, port);
+	json_decref(port);
+	r = apply_doc(a, doc, false, "params.config", elem, err);
+	json_decref(doc);
+	return r;
+}
+
+/* "access 10" or "trunk 10,20-30 native 1". */
+static json_t *
+vlan_summary(const struct cfg_port *cp)
+{
+	json_t *v = cfg_port_emit(cp), *vl = json_object_get(v, "vlan"), *x;
+	char buf[512];
+	size_t i, o;
+
+	if (cp->vlan_mode == DP_VLAN_ACCESS) {
+		snprintf(buf, sizeof(buf), "access %u", cp->access_vlan);
+	} else {
+		o = (size_t)snprintf(buf, sizeof(buf), "trunk ");
+		json_array_foreach(json_object_get(vl, "allowed"), i, x) {
+			if (o >= sizeof(buf))
+				break;
+			if (json_is_integer(x))
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%" JSON_INTEGER_FORMAT,
+						i ? "," : "", json_integer_value(x));
+			else
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "," : "",
+						json_string_value(x));
+		}
+		if (o < sizeof(buf) && cp->native_vlan != 0)
+			snprintf(buf + o, sizeof(buf) - o, " native %u", cp->native_vlan);
+	}
+	json_decref(v);
+	return json_string(buf);
+}
+
+static json_t *
+port_row(const struct vsw_ctrl *c, uint16_t i)
+{
+	const struct cfg_port *cp = &c->cfg.ports[i];
+	const struct pmd_port *pp = &c->ports[i];
+
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:s, s:o, s:i, s:i}", "name", cp->name,
+			"index", i, "type", cfg_port_type_name(cp->type), "driver", pp->driver,
+			"admin", cp->admin_up ? "up" : "down", "link", pp->link_up ? "up" : "down",
+			"vlan", vlan_summary(cp), "mtu", cp->mtu, "queues", cp->queues);
+}
+
+static json_t *
+api_port_list(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	json_t *arr = json_array();
+	uint16_t i;
+
+	for (i = 0; i < a->c->cfg.n_ports; i++)
+		if (cfg_port_used(&a->c->cfg.ports[i]))
+			json_array_append_new(arr, port_row(a->c, i));
+	return arr;
+}
+
+static json_t *
+api_port_show(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	const char *name = str_param(p, "name");
+	const struct pmd_port *pp;
+	json_t *st, *sp, *x, *res;
+	int slot;
+	size_t i;
+
+	if (port_doc_index(a->c, name, &slot) < 0)
+		return no_port(err, name);
+	pp = &a->c->ports[slot];
+	st = ctrl_stats_json(a->c);
+	sp = json_object();
+	json_array_foreach(json_object_get(st, "ports"), i, x)
+		if (strcmp(json_string_value(json_object_get(x, "name")), name) == 0)
+			json_object_update(sp, x);
+	json_decref(st);
+	res = port_row(a->c, (uint16_t)slot);
+	json_object_set_new(res, "config", cfg_port_emit(&a->c->cfg.ports[slot]));
+	json_object_set_new(res, "state", json_pack("{s:i, s:i, s:i, s:i, s:b, s:s}",
+			"ethdev", pp->eth_id, "link_speed_mbps", pp->link_speed, "rx_queues",
+			pp->n_rxq, "tx_queues", pp->n_txq, "tx_handoff", pp->handoff != NULL,
+			"device", pp->devname));
+	json_object_set_new(res, "stats", sp);
+	return res;
+}
+
+/* Parses "mac" (and "vlan", default 1) of @p p into a MAC table key. */
+static int
+fdb_key_param(json_t *p, uint64_t *key, struct rpc_error *err)
+{
+	struct rte_ether_addr mac;
+	json_t *v = json_object_get(p, "vlan");
+	json_int_t vid = v != NULL ? json_integer_value(v) : 1;
+
+	if (rte_ether_unformat_addr(str_param(p, "mac"), &mac) != 0) {
+		rpc_errf(err, RPC_INVALID_PARAMS, "params.mac", "expected xx:xx:xx:xx:xx:xx");
+		return -EINVAL;
+	}
+	if (vid < 1 || vid > DP_VLAN_MAX) {
+		rpc_errf(err, RPC_INVALID_PARAMS, "params.vlan", "VLAN IDs are 1..%d", DP_VLAN_MAX);
+		return -EINVAL;
+	}
+	*key = dp_fdb_key((uint16_t)vid, &mac);
+	return 0;
+}
+
+/** State of an fdb.show walk. */
+struct fdb_show {
+	const struct vsw_ctrl *c; /**< the switch */
+	int port;                 /**< filter: port slot or DP_FDB_ANY */
+	int vlan;                 /**< filter: VLAN or DP_FDB_ANY */
+	json_int_t limit;         /**< most entries listed */
+	json_int_t total;         /**< entries matching */
+	uint64_t now;             /**< TSC now */
+	json_t *arr;              /**< entries listed */
+};
+
+static int
+fdb_show_one(const struct dp_fdb_ent *e, void *arg)
+{
+	struct fdb_show *s = arg;
+	struct rte_ether_addr mac;
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+	uint64_t seen = __atomic_load_n(&e->seen, __ATOMIC_RELAXED);
+
+	if ((s->port != DP_FDB_ANY && e->port != s->port) ||
+			(s->vlan != DP_FDB_ANY && dp_fdb_key_vlan(e->key) != s->vlan))
+		return 0;
+	if (s->total++ >= s->limit)
+		return 0;
+	dp_fdb_key_mac(e->key, &mac);
+	rte_ether_format_addr(buf, sizeof(buf), &mac);
+	json_array_append_new(s->arr, json_pack("{s:s, s:i, s:s, s:s, s:I}", "mac", buf,
+			"vlan", dp_fdb_key_vlan(e->key), "port", s->c->cfg.ports[e->port].name,
+			"type", e->is_static ? "static" : "learned", "age_s",
+			e->is_static ? (json_int_t)0 :
+			(json_int_t)((s->now > seen ? s->now - seen : 0) / s->c->tsc_hz)));
+	return 0;
+}
+
+/* Filters "port" and "vlan" of @p p into @p port and @p vlan. */
+static int
+fdb_filter(struct vsw_api *a, json_t *p, int *port, int *vlan, struct rpc_error *err)
+{
+	const char *name = str_param(p, "port");
+	json_t *v = json_object_get(p, "vlan");
+
+	*port = *vlan = DP_FDB_ANY;
+	if (name != NULL && port_doc_index(a->c, name, port) < 0) {
+		rpc_errf(err, RPC_NOT_FOUND, "params.port", "no port is named \"%.64s\"", name);
+		return -ENOENT;
+	}
+	if (v != NULL) {
+		if (json_integer_value(v) < 1 || json_integer_value(v) > DP_VLAN_MAX) {
+			rpc_errf(err, RPC_INVALID_PARAMS, "params.vlan", "VLAN IDs are 1..%d",
+					DP_VLAN_MAX);
+			return -EINVAL;
+		}
+		*vlan = (int)json_integer_value(v);
+	}
+	return 0;
+}
+
+static json_t *
+api_fdb_show(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	struct fdb_show s = { .c = a->c, .limit = 10000, .now = rte_rdtsc() };
+	json_t *l = json_object_get(p, "limit");
+
+	if (fdb_filter(a, p, &s.port, &s.vlan, err) != 0)
+		return NULL;
+	if (l != NULL) {
+		if (json_integer_value(l) < 0)
+			return rpc_errf(err, RPC_INVALID_PARAMS, "params.limit", "must be >= 0");
+		s.limit = json_integer_value(l);
+	}
+	s.arr = json_array();
+	dp_fdb_walk(a->c->fdb, fdb_show_one, &s);
+	return json_pack("{s:o, s:I, s:b}", "entries", s.arr, "total", s.total,
+			"truncated", s.total > s.limit);
+}
+
+static json_t *
+api_fdb_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	json_t *doc = cfg_emit(&a->c->cfg), *r;
+	size_t k = json_array_size(json_object_get(doc, "fdb"));
+	char elem[32];
+
+	json_decref(doc);
+	snprintf(elem, sizeof(elem), "$.fdb[%zu]", k);
+	doc = doc_edit(a, "fdb", k, p);
+	r = apply_doc(a, doc, false, "params.config", elem, err);
+	json_decref(doc);
+	return r;
+}
+
+static json_t *
+api_fdb_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	uint64_t key;
+	uint32_t i;
+	json_t *doc, *r;
+
+	if (fdb_key_param(p, &key, err) != 0)
+		return NULL;
+	for (i = 0; i < a->c->cfg.n_fdb; i++) {
+		struct rte_ether_addr mac;
+
+		memcpy(mac.addr_bytes, a->c->cfg.fdb[i].mac, 6);
+		if (dp_fdb_key((uint16_t)a->c->cfg.fdb[i].vlan, &mac) != key)
+			continue;
+		doc = doc_edit(a, "fdb", i, NULL); /* a static entry: part of the config */
+		r = apply_doc(a, doc, false, "params.config", NULL, err);
+		json_decref(doc);
+		return r;
+	}
+	if (dp_fdb_del(a->c->fdb, key) != 0)
+		return rpc_errf(err, RPC_NOT_FOUND, "params.mac", "no such MAC in that VLAN");
+	return json_pack("{s:i}", "removed", 1);
+}
+
+static json_t *
+api_fdb_flush(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	int port, vlan;
+
+	if (fdb_filter(a, p, &port, &vlan, err) != 0)
+		return NULL;
+	return json_pack("{s:i}", "removed", dp_fdb_flush(a->c->fdb, port, vlan, false));
+}
+
+static json_t *
+api_stats_get(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	json_t *st = ctrl_stats_json(a->c);
+
+	if (json_is_true(json_object_get(p, "reset"))) {
+		ctrl_stats_reset(a->c);
+		json_object_set_new(st, "reset", json_true());
+	}
+	return st;
+}
+
+static const char *const level_names[] = { "", "emergency", "alert", "critical", "error",
+	"warning", "notice", "info", "debug" };
+
+static json_t *
+api_log_level(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	const char *lv = str_param(p, "level"), *type = str_param(p, "type");
+	int t = type != NULL && strcmp(type, "vswd") != 0 ? -1 : vsw_logtype;
+	uint32_t i = 0, l;
+
+	if (type != NULL && strlen(type) > 64)
+		return rpc_errf(err, RPC_INVALID_PARAMS, "params.type", "at most 64 characters");
+	if (lv != NULL) {
+		for (i = 1; i < RTE_DIM(level_names); i++)
+			if (strcmp(level_names[i], lv) == 0)
+				break;
+		if (i == RTE_DIM(level_names))
+			return rpc_errf(err, RPC_INVALID_PARAMS, "params.level", "expected emergency, "
+					"alert, critical, error, warning, notice, info or debug");
+		if (t >= 0)
+			rte_log_set_level(t, i);
+		else if (rte_log_set_level_pattern(type, i) != 0)
+			return rpc_errf(err, RPC_INVALID_PARAMS, "params.type", "bad pattern");
+		VSW_LOG(NOTICE, "log level of %s set to %s\n", type != NULL ? type : "vswd", lv);
+	}
+	l = (uint32_t)rte_log_get_level(vsw_logtype);
+	return json_pack("{s:s, s:s}", "vswd", l < RTE_DIM(level_names) ? level_names[l] : "?",
+			"global", level_names[rte_log_get_global_level() < RTE_DIM(level_names) ?
+			rte_log_get_global_level() : 0]);
+}
+
+#define NAME_P { "name", A_STR, true, "port name" }
+#define END_P { NULL }
+
+static const struct api_method methods[] = {
+	{ "help", api_help, false, false, "the methods and their parameters",
+	  { { "method", A_STR, false, "only this method" }, END_P } },
+	{ "list", api_list, false, false, "the method names, one line each", { END_P } },
+	{ "version", api_version, false, false, "versions, config generation, uptime",
+	  { END_P } },
+	{ "config.get", api_config_get, false, false, "the running configuration document",
+	  { END_P } },
+	{ "config.validate", api_config_validate, false, false,
+	  "dry run of config.apply: the changes it would make, or the error",
+	  { { "config", A_OBJ, true, "a whole configuration document" }, END_P } },
+	{ "config.apply", api_config_apply, true, false, "apply a whole document: only what "
+	  "differs changes, atomically; returns the new generation",
+	  { { "config", A_OBJ, true, "a whole configuration document (absent dpdk, switch and "
+	      "api sections keep their running values)" }, END_P } },
+	{ "port.add", api_port_add, true, true, "add a port: params are a port object as in "
+	  "the config's \"ports\"", { NAME_P, { "type", A_STR, true, "dpdk or vhost-user" },
+	  END_P } },
+	{ "port.del", api_port_del, true, false, "remove a port (and its static MACs)",
+	  { NAME_P, END_P } },
+	{ "port.set", api_port_set, true, true, "change keys of a port (admin and vlan live; "
+	  "others reopen the port)", { NAME_P, END_P } },
+	{ "port.list", api_port_list, false, false, "the ports, one row each", { END_P } },
+	{ "port.show", api_port_show, false, false, "one port: config, state, counters",
+	  { NAME_P, END_P } },
+	{ "fdb.show", api_fdb_show, false, false, "MAC table entries",
+	  { { "port", A_STR, false, "only this port" }, { "vlan", A_INT, false, "only this VLAN" },
+	    { "limit", A_INT, false, "most entries listed (default 10000)" }, END_P } },
+	{ "fdb.add", api_fdb_add, true, false, "add a static MAC entry (saved in the config)",
+	  { { "mac", A_STR, true, "unicast MAC" }, { "vlan", A_INT, false, "VLAN (default 1)" },
+	    { "port", A_STR, true, "port name" }, END_P } },
+	{ "fdb.del", api_fdb_del, true, false, "remove a MAC entry, static or learned",
+	  { { "mac", A_STR, true, "MAC" }, { "vlan", A_INT, false, "VLAN (default 1)" }, END_P } },
+	{ "fdb.flush", api_fdb_flush, true, false, "remove learned entries",
+	  { { "port", A_STR, false, "only this port" }, { "vlan", A_INT, false, "only this VLAN" },
+	    END_P } },
+	{ "stats.get", api_stats_get, false, false, "counters: ports, queues, workers, drop "
+	  "reasons, MAC table", { { "reset", A_BOOL, false, "then start counting from zero" },
+	  END_P } },
+	{ "log.level", api_log_level, true, false, "show or set the log level",
+	  { { "level", A_STR, false, "emergency .. debug" },
+	    { "type", A_STR, false, "vswd (default) or a DPDK log type pattern, e.g. \"lib.*\"" },
+	    END_P } },
+	{ NULL }
+};
+
+/* Checks @p params against the table of @p m. @return 0, or -EINVAL with @p err. */
+static int
+check_params(const struct api_method *m, json_t *params, struct rpc_error *err)
+{
+	const struct api_param *p;
+	const char *key;
+	char path[80];
+	json_t *v;
+
+	json_object_foreach(params, key, v) {
+		for (p = m->params; p->name != NULL && strcmp(p->name, key) != 0; p++)
+			;
+		snprintf(path, sizeof(path), "params.%.64s", key);
+		if (p->name == NULL) {
+			if (m->open_params)
+				continue;
+			rpc_errf(err, RPC_INVALID_PARAMS, path, "unknown parameter of %s", m->name);
+			return -EINVAL;
+		}
+		if ((p->type == A_STR && !json_is_string(v)) ||
+				(p->type == A_INT && !json_is_integer(v)) ||
+				(p->type == A_BOOL && !json_is_boolean(v)) ||
+				(p->type == A_OBJ && !json_is_object(v))) {
+			rpc_errf(err, RPC_INVALID_PARAMS, path, "expected %s", type_names[p->type]);
+			return -EINVAL;
+		}
+	}
+	for (p = m->params; p->name != NULL; p++) {
+		if (p->required && json_object_get(params, p->name) == NULL) {
+			snprintf(path, sizeof(path), "params.%s", p->name);
+			rpc_errf(err, RPC_INVALID_PARAMS, path, "required parameter is missing");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+json_t *
+api_handle(void *ctx, const char *method, json_t *params, const struct rpc_peer *peer,
+		struct rpc_error *err)
+{
+	struct vsw_api *a = ctx;
+	const struct api_method *m;
+	json_t *empty = NULL, *res;
+	char *args;
+
+	for (m = methods; m->name != NULL && strcmp(m->name, method) != 0; m++)
+		;
+	if (m->name == NULL)
+		return rpc_errf(err, RPC_METHOD_NOT_FOUND, "method", "no method \"%.64s\" (see help)",
+				method);
+	if (params == NULL)
+		params = empty = json_object();
+	if (check_params(m, params, err) != 0) {
+		res = NULL;
+	} else {
+		res = m->fn(a, params, err);
+	}
+	if (m->mutates) {
+		args = json_dumps(params, JSON_COMPACT);
+		if (res != NULL)
+			VSW_LOG(NOTICE, "api: uid %u pid %d: %s %.300s: ok\n", (unsigned int)peer->uid,
+					(int)peer->pid, m->name, args != NULL ? args : "");
+		else
+			VSW_LOG(NOTICE, "api: uid %u pid %d: %s %.300s: refused: %s: %s\n",
+					(unsigned int)peer->uid, (int)peer->pid, m->name,
+					args != NULL ? args : "", err->path, err->msg);
+		free(args);
+	}
+	json_decref(empty);
+	return res;
+}

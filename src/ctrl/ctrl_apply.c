@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Applying a configuration document to the running switch: the one action behind the config
+ * loader, config.apply and every port.* / fdb static-entry method (which build the document
+ * they want and hand it here). Validate everything, diff against the running config, change
+ * only what differs, publish one snapshot; on a failure part-way, undo what was done.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "ctrl.h"
+#include "vsw_log.h"
+
+/** What happens to one port. */
+enum plan_op {
+	OP_KEEP = 0,  /* unchanged, or only live settings change */
+	OP_ADD,       /* new port: open into a free slot */
+	OP_DEL,       /* port gone: close */
+	OP_REOPEN,    /* device settings changed: close, then open with the new spec */
+};
+
+/** The plan of one apply. */
+struct plan {
+	uint8_t op[VSW_MAX_PORTS];       /* by running slot: OP_KEEP, OP_DEL, OP_REOPEN */
+	int16_t next_of[VSW_MAX_PORTS];  /* by running slot: index in next->ports, or -1 */
+	int16_t slot_of[VSW_MAX_PORTS];  /* by index in next->ports: slot it gets */
+	uint8_t added[VSW_MAX_PORTS];    /* by index in next->ports: a new port */
+	struct cfg_port old[VSW_MAX_PORTS]; /* by slot: the running spec, for undo */
+	uint32_t n_del, n_add, n_reopen, n_live; /* counts for the report */
+};
+
+/* Index of the port named @p name in @p c, or -1. */
+static int
+port_index(const struct vsw_config *c, const char *name)
+{
+	const struct cfg_port *p = cfg_port_find(c, name);
+
+	return p != NULL ? (int)(p - c->ports) : -1;
+}
+
+/* Rewrites an error path "$.ports[slot]..." into "$.ports[doc]..." of the document. */
+static void
+err_path_to_doc(struct ctrl_err *e, uint32_t slot, uint32_t doc)
+{
+	char pfx[32], path[sizeof(e->path)];
+	size_t l;
+
+	l = (size_t)snprintf(pfx, sizeof(pfx), "$.ports[%u]", slot);
+	if (strncmp(e->path, pfx, l) != 0)
+		return;
+	snprintf(path, sizeof(path), "$.ports[%u]%s", doc, e->path + l);
+	snprintf(e->path, sizeof(e->path), "%s", path);
+}
+
+/* Diffs the running ports against @p next into @p pl. */
+static void
+plan_ports(const struct vsw_ctrl *c, const struct vsw_config *next, struct plan *pl)
+{
+	uint32_t i, slot = 0;
+	int j;
+
+	memset(pl->next_of, 0xff, sizeof(pl->next_of));
+	for (i = 0; i < c->cfg.n_ports; i++) {
+		const struct cfg_port *p = &c->cfg.ports[i];
+
+		if (!cfg_port_used(p))
+			continue;
+		pl->old[i] = *p;
+		j = port_index(next, p->name);
+		if (j < 0) {
+			pl->op[i] = OP_DEL;
+			pl->n_del++;
+			continue;
+		}
+		pl->next_of[i] = (int16_t)j;
+		pl->slot_of[j] = (int16_t)i;
+		switch (cfg_port_diff(p, &next->ports[j])) {
+		case CFG_PORT_SAME:
+			break;
+		case CFG_PORT_LIVE:
+			pl->n_live++;
+			break;
+		case CFG_PORT_REOPEN:
+			pl->op[i] = OP_REOPEN;
+			pl->n_reopen++;
+			break;
+		}
+	}
+	/* New ports take the lowest slots free once the deletions are done. */
+	for (j = 0; j < (int)next->n_ports; j++) {
+		if (port_index(&c->cfg, next->ports[j].name) >= 0)
+			continue;
+		while (slot < c->cfg.n_ports && cfg_port_used(&c->cfg.ports[slot]) &&
+				pl->op[slot] != OP_DEL)
+			slot++;
+		pl->added[j] = 1;
+		pl->slot_of[j] = (int16_t)slot++;
+		pl->n_add++;
+	}
+}
+
+/* Static entries of @p a missing from @p b (same MAC, VLAN and port name). */
+static bool
+fdb_has(const struct vsw_config *b, const struct cfg_fdb *f)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->n_fdb; i++)
+		if (memcmp(b->fdb[i].mac, f->mac, 6) == 0 && b->fdb[i].vlan == f->vlan &&
+				strcmp(b->fdb[i].port, f->port) == 0)
+			return true;
+	return false;
+}
+
+static uint64_t
+fdb_key_of(const struct cfg_fdb *f)
+{
+	struct rte_ether_addr mac;
+
+	memcpy(mac.addr_bytes, f->mac, 6);
+	return dp_fdb_key((uint16_t)f->vlan, &mac);
+}
+
+/* Takes the ports of the plan out of service: unpublished, their MACs forgotten, closed. */
+static int
+ports_remove(struct vsw_ctrl *c, const struct plan *pl, struct ctrl_err *e)
+{
+	uint64_t now = rte_rdtsc();
+	uint16_t i, w;
+	bool any = false;
+
+	for (i = 0; i < c->cfg.n_ports; i++) {
+		if (pl->op[i] == OP_DEL || pl->op[i] == OP_REOPEN) {
+			memset(&c->cfg.ports[i], 0, sizeof(c->cfg.ports[i]));
+			any = true;
+		}
+	}
+	if (!any)
+		return 0;
+	/* After this publish (which waits for every worker to go quiescent) no worker polls
+	 * or sends to these ports, and no TX buffer holds a frame for them. */
+	if (ctrl_publish(c, e) != 0)
+		return -ENOMEM;
+	for (w = 0; w < c->n_workers; w++)
+		dp_fdb_drain(c->fdb, c->workers[w]->dp.learn_ring, now);
+	for (i = 0; i < RTE_DIM(pl->op); i++) {
+		if (pl->op[i] != OP_DEL && pl->op[i] != OP_REOPEN)
+			continue;
+		dp_fdb_flush(c->fdb, i, DP_FDB_ANY, true);
+		ctrl_port_close(c, i);
+	}
+	return 0;
+}
+
+/* Opens @p spec into slot @p slot (running config updated). @return 0 or -errno with @p e. */
+static int
+port_open(struct vsw_ctrl *c, uint16_t slot, const struct cfg_port *spec, struct ctrl_err *e)
+{
+	int rc = pmd_port_open(&c->ports[slot], spec, slot, c->n_workers, c->pool, e);
+
+	if (rc != 0)
+		return rc;
+	c->cfg.ports[slot] = *spec;
+	if (slot >= c->cfg.n_ports)
+		c->cfg.n_ports = slot + 1u;
+	ctrl_stats_port_zero(c, slot);
+	return 0;
+}
+
+/* Undoes a failed apply: closes what it opened, reopens what it removed, republishes. */
+static void
+undo(struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl)
+{
+	struct ctrl_err e2;
+	uint32_t j;
+	uint16_t i;
+
+	for (j = 0; j < next->n_ports; j++) {
+		i = (uint16_t)pl->slot_of[j];
+		if ((pl->added[j] || pl->op[i] == OP_REOPEN) && c->ports[i].open) {
+			memset(&c->cfg.ports[i], 0, sizeof(c->cfg.ports[i]));
+			ctrl_publish(c, &e2);
+			ctrl_port_close(c, i);
+		}
+	}
+	for (i = 0; i < RTE_DIM(pl->op); i++)
+		if (pl->op[i] == OP_KEEP && cfg_port_used(&pl->old[i]))
+			c->cfg.ports[i] = pl->old[i]; /* live settings back */
+	for (i = 0; i < RTE_DIM(pl->op); i++)
+		if ((pl->op[i] == OP_DEL || pl->op[i] == OP_REOPEN) && !c->ports[i].open &&
+				port_open(c, i, &pl->old[i], &e2) != 0)
+			VSW_LOG(ERR, "undo: cannot reopen port %s: %s: %s\n", pl->old[i].name,
+					e2.path, e2.msg);
+	while (c->cfg.n_ports > 0 && !cfg_port_used(&c->cfg.ports[c->cfg.n_ports - 1]))
+		c->cfg.n_ports--;
+	if (ctrl_publish(c, &e2) != 0)
+		VSW_LOG(ERR, "undo: publish: %s\n", e2.msg);
+}
+
+/* Brings the static MAC entries to those of @p next (ports resolved to running slots): adds
+ * new ones and those whose port was reopened (its entries were flushed), removes the rest.
+ * On failure (table full) the entries of the running config are put back. */
+static int
+fdb_sync(struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl,
+		struct ctrl_err *e)
+{
+	struct cfg_fdb *list = NULL;
+	uint32_t i, k;
+
+	if (next->n_fdb > 0) {
+		list = malloc(next->n_fdb * sizeof(*list));
+		if (list == NULL)
+			return ctrl_errf(e, "$.fdb", "out of memory");
+		memcpy(list, next->fdb, next->n_fdb * sizeof(*list));
+	}
+	for (i = 0; i < c->cfg.n_fdb; i++)
+		if (!fdb_has(next, &c->cfg.fdb[i]))
+			dp_fdb_del(c->fdb, fdb_key_of(&c->cfg.fdb[i]));
+	for (i = 0; i < next->n_fdb; i++) {
+		struct cfg_fdb *f = &list[i];
+
+		f->port_idx = (uint16_t)port_index(&c->cfg, f->port);
+		if (fdb_has(&c->cfg, f) && pl->op[f->port_idx] != OP_REOPEN)
+			continue;
+		if (dp_fdb_add_static(c->fdb, fdb_key_of(f), f->port_idx) != 0) {
+			char path[64];
+
+			for (k = 0; k <= i; k++)
+				if (!fdb_has(&c->cfg, &list[k]))
+					dp_fdb_del(c->fdb, fdb_key_of(&list[k]));
+			for (k = 0; k < c->cfg.n_fdb; k++)
+				dp_fdb_add_static(c->fdb, fdb_key_of(&c->cfg.fdb[k]),
+						c->cfg.fdb[k].port_idx);
+			free(list);
+			snprintf(path, sizeof(path), "$.fdb[%u]", i);
+			return ctrl_errf(e, path, "MAC table full");
+		}
+	}
+	free(c->cfg.fdb);
+	c->cfg.fdb = list;
+	c->cfg.n_fdb = next->n_fdb;
+	return 0;
+}
+
+/* The report of what an apply changes. */
+static json_t *
+plan_report(const struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl)
+{
+	json_t *add = json_array(), *del = json_array(), *reo = json_array(), *live = json_array();
+	uint32_t i, fdb_add = 0, fdb_del = 0;
+
+	for (i = 0; i < c->cfg.n_ports; i++) {
+		if (!cfg_port_used(&c->cfg.ports[i]))
+			continue;
+		if (pl->op[i] == OP_DEL)
+			json_array_append_new(del, json_string(c->cfg.ports[i].name));
+		else if (pl->op[i] == OP_REOPEN)
+			json_array_append_new(reo, json_string(c->cfg.ports[i].name));
+		else if (cfg_port_diff(&c->cfg.ports[i], &next->ports[pl->next_of[i]]) ==
+				CFG_PORT_LIVE)
+			json_array_append_new(live, json_string(c->cfg.ports[i].name));
+	}
+	for (i = 0; i < next->n_ports; i++)
+		if (pl->added[i])
+			json_array_append_new(add, json_string(next->ports[i].name));
+	for (i = 0; i < next->n_fdb; i++)
+		fdb_add += !fdb_has(&c->cfg, &next->fdb[i]);
+	for (i = 0; i < c->cfg.n_fdb; i++)
+		fdb_del += !fdb_has(next, &c->cfg.fdb[i]);
+	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:b}", "ports_added", add,
+			"ports_removed", del, "ports_reopened", reo, "ports_changed", live,
+			"fdb_added", fdb_add, "fdb_removed", fdb_del,
+			"switch_changed", c->cfg.sw.fdb_aging_s != next->sw.fdb_aging_s ||
+			c->cfg.sw.stats_interval_s != next->sw.stats_interval_s ||
+			c->cfg.sw.flow_cache != next->sw.flow_cache);
+}
+
+int
+ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_run,
+		json_t **report, struct ctrl_err *e)
+{
+	struct plan *pl;
+	uint32_t j;
+	int rc;
+
+	if (report != NULL)
+		*report = NULL;
+	rc = cfg_restart_check(&c->cfg, next, e);
+	if (rc != 0)
+		return rc;
+	pl = calloc(1, sizeof(*pl));
+	if (pl == NULL)
+		return ctrl_errf(e, "$", "out of memory");
+	plan_ports(c, next, pl);
+	if (report != NULL)
+		*report = plan_report(c, next, pl);
+	if (dry_run) {
+		free(pl);
+		return 0;
+	}
+	rc = ports_remove(c, pl, e);
+	for (j = 0; rc == 0 && j < next->n_ports; j++) {
+		uint16_t slot = (uint16_t)pl->slot_of[j];
+
+		if (pl->added[j] || pl->op[slot] == OP_REOPEN) {
+			rc = port_open(c, slot, &next->ports[j], e);
+			if (rc != 0)
+				err_path_to_doc(e, slot, j);
+		} else {
+			c->cfg.ports[slot] = next->ports[j]; /* live settings */
+		}
+	}
+	if (rc == 0)
+		rc = fdb_sync(c, next, pl, e);
+	if (rc != 0) {
+		undo(c, next, pl);
+		free(pl);
+		json_decref(report != NULL ? *report : NULL);
+		if (report != NULL)
+			*report = NULL;
+		return rc;
+	}
+	while (c->cfg.n_ports > 0 && !cfg_port_used(&c->cfg.ports[c->cfg.n_ports - 1]))
+		c->cfg.n_ports--;
+	c->cfg.sw = next->sw;
+	c->fdb->aging = (uint64_t)next->sw.fdb_aging_s * c->tsc_hz;
+	rc = ctrl_publish(c, e);
+	for (j = 0; rc == 0 && j < next->n_ports; j++)
+		if (pl->added[j] || pl->op[pl->slot_of[j]] == OP_REOPEN)
+			ctrl_port_report(c, (uint16_t)pl->slot_of[j]);
+	for (j = 0; j < RTE_DIM(pl->op); j++)
+		if (pl->op[j] == OP_DEL)
+			VSW_LOG(NOTICE, "port %s removed\n", pl->old[j].name);
+	free(pl);
+	if (rc == 0)
+		c->cfg_gen++;
+	return rc;
+}
