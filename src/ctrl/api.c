@@ -40,6 +40,7 @@ struct api_method {
 };
 
 static const struct api_method methods[];
+static json_t *api_config_get(struct vsw_api *a, json_t *p, struct rpc_error *err);
 
 /* --- helpers ----------------------------------------------------------------------------- */
 
@@ -161,8 +162,8 @@ method_json(const struct api_method *m)
 	for (p = m->params; p->name != NULL; p++)
 		json_array_append_new(ps, json_pack("{s:s, s:s, s:b, s:s}", "name", p->name,
 				"type", type_names[p->type], "required", p->required, "help", p->help));
-	return json_pack("{s:s, s:s, s:b, s:o}", "method", m->name, "help", m->help,
-			"changes_state", m->mutates, "params", ps);
+	return json_pack("{s:s, s:s, s:b, s:b, s:o}", "method", m->name, "help", m->help,
+			"changes_state", m->mutates, "document", m->fn == api_config_get, "params", ps);
 }
 
 static json_t *
