@@ -322,10 +322,11 @@ main(int argc, char **argv)
 	rc = ctrl_init(&ctrl, &cfg, &e);
 	if (rc == 0) {
 		VSW_LOG(NOTICE, "hugepage memory: needs %u MiB (%u mbufs of %u B = %" PRIu64
-				" MiB, MAC table %" PRIu64 " MiB, EAL %u MiB), %u MiB reserved\n",
+				" MiB, MAC table %" PRIu64 " MiB, EAL %u MiB), %u MiB reserved; pool of "
+				"%u mbufs leaves room for ports added later\n",
 				ctrl.mem.total_mb, ctrl.mem.n_mbufs, ctrl.mem.data_room,
 				ctrl.mem.pool_bytes >> 20, ctrl.mem.fdb_bytes >> 20, MEM_EAL_BASE_MB,
-				cfg.dpdk.memory_mb);
+				cfg.dpdk.memory_mb, ctrl.mem.pool_mbufs);
 		rc = ctrl_config_apply(&ctrl, &cfg, false, NULL, &e);
 		if (rc != 0)
 			ctrl_fini(&ctrl);

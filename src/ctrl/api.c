@@ -436,7 +436,8 @@ fdb_show_one(const struct dp_fdb_ent *e, void *arg)
 	if (s->total++ >= s->limit)
 		return 0;
 	dp_fdb_key_mac(e->key, &mac);
-	rte_ether_format_addr(buf, sizeof(buf), &mac);
+	/* Lower case, as in the config document. */
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", RTE_ETHER_ADDR_BYTES(&mac));
 	json_array_append_new(s->arr, json_pack("{s:s, s:i, s:s, s:s, s:I}", "mac", buf,
 			"vlan", dp_fdb_key_vlan(e->key), "port", s->c->cfg.ports[e->port].name,
 			"type", e->is_static ? "static" : "learned", "age_s",

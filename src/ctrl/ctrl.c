@@ -66,11 +66,11 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 	/* The exact worker count is known now: plan again (main.c checked an estimate). */
 	if (mem_check(cfg, n_workers, &c->mem, e) != 0)
 		return -EINVAL;
-	c->pool = rte_pktmbuf_pool_create("vsw_mbufs", c->mem.n_mbufs, MEM_POOL_CACHE, 0,
+	c->pool = rte_pktmbuf_pool_create("vsw_mbufs", c->mem.pool_mbufs, MEM_POOL_CACHE, 0,
 			(uint16_t)(RTE_PKTMBUF_HEADROOM + c->mem.data_room), rte_socket_id());
 	if (c->pool == NULL) {
 		ctrl_errf(e, "$.dpdk.memory_mb", "cannot allocate %u mbufs (%" PRIu64 " MiB): %s",
-				c->mem.n_mbufs, c->mem.pool_bytes >> 20, rte_strerror(rte_errno));
+				c->mem.pool_mbufs, c->mem.pool_bytes >> 20, rte_strerror(rte_errno));
 		goto fail;
 	}
 	sz = rte_rcu_qsbr_get_memsize(n_workers);

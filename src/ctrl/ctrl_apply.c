@@ -278,6 +278,21 @@ plan_report(const struct vsw_ctrl *c, const struct vsw_config *next, const struc
 			c->cfg.sw.flow_cache != next->sw.flow_cache);
 }
 
+/* The mbuf pool was sized at start: refuses a config whose ports need more mbufs. */
+static int
+pool_check(const struct vsw_ctrl *c, const struct vsw_config *next, struct ctrl_err *e)
+{
+	struct mem_plan mp;
+
+	mem_plan(next, c->n_workers, c->mem.data_room, &mp);
+	if (mp.n_mbufs <= c->mem.pool_mbufs)
+		return 0;
+	return ctrl_errf(e, "$.ports", "these ports need %u mbufs (%u MiB) but the pool made at "
+			"start for the start-up config has %u: use fewer or smaller rings "
+			"(rx_desc, tx_desc, queues), or restart vswd with this config",
+			mp.n_mbufs, (unsigned int)(mp.pool_bytes >> 20), c->mem.pool_mbufs);
+}
+
 int
 ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_run,
 		json_t **report, struct ctrl_err *e)
@@ -289,6 +304,8 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	if (report != NULL)
 		*report = NULL;
 	rc = cfg_restart_check(&c->cfg, next, e);
+	if (rc == 0 && c->pool != NULL)
+		rc = pool_check(c, next, e);
 	if (rc != 0)
 		return rc;
 	pl = calloc(1, sizeof(*pl));

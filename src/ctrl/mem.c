@@ -38,9 +38,21 @@ int
 mem_check(const struct vsw_config *c, uint32_t n_workers, struct mem_plan *mp,
 		struct ctrl_err *e)
 {
+	uint64_t elt, spare;
+
 	mem_plan(c, n_workers, 0, mp);
-	if (mp->total_mb <= c->dpdk.memory_mb)
+	if (mp->total_mb <= c->dpdk.memory_mb) {
+		/* Room for ports added while running (the pool cannot grow): half of the memory
+		 * the start config leaves free; the rest stays for their rings, jumbo pools and
+		 * the EAL. Rounded down to 2^n - 1, the mempool's best size. */
+		elt = mp->pool_bytes / mp->n_mbufs;
+		spare = ((uint64_t)(c->dpdk.memory_mb - mp->total_mb) << 20) / 2 / elt;
+		mp->pool_mbufs = (uint32_t)RTE_MIN((uint64_t)mp->n_mbufs + spare, 1u << 22);
+		if (mp->pool_mbufs > mp->n_mbufs)
+			mp->pool_mbufs = RTE_MAX(rte_align32prevpow2(mp->pool_mbufs + 1) - 1,
+					mp->n_mbufs);
 		return 0;
+	}
 	return ctrl_errf(e, "$.dpdk.memory_mb", "the config needs %u MiB of hugepage memory "
 			"(%u mbufs of %u B: %" PRIu64 " MiB, jumbo pools %" PRIu64 " MiB, MAC table %"
 			PRIu64 " MiB, EAL %u MiB) but memory_mb is %u", mp->total_mb, mp->n_mbufs,

@@ -27,7 +27,9 @@
 struct mem_plan {
 	uint32_t data_room;     /**< mbuf data room (bytes after the headroom) */
 	uint32_t segs_per_frame; /**< mbufs the largest frame needs */
-	uint32_t n_mbufs;       /**< mbufs in the pool */
+	uint32_t n_mbufs;       /**< mbufs the config needs */
+	uint32_t pool_mbufs;    /**< mbufs the pool gets (mem_check(): n_mbufs plus room for
+				 *   ports added while running) */
 	uint64_t pool_bytes;    /**< bytes of the shared mbuf pool */
 	uint64_t jumbo_bytes;   /**< bytes of per-port jumbo pools */
 	uint64_t fdb_bytes;     /**< bytes of the MAC table */

@@ -257,7 +257,7 @@ ctrl_stats_json(const struct vsw_ctrl *c)
 			"max_dynamic", f->max_dynamic, "learned", (json_int_t)f->learned,
 			"moved", (json_int_t)f->moved, "aged", (json_int_t)f->aged,
 			"overflow", (json_int_t)f->overflow,
-			"mbufs", "size", c->mem.n_mbufs,
+			"mbufs", "size", c->mem.pool_mbufs,
 			"in_use", c->pool != NULL ? rte_mempool_in_use_count(c->pool) : 0);
 }
 

@@ -88,7 +88,7 @@ def test_stale_socket_replaced_live_socket_refused(tmp_path):
     assert r.returncode == 0
     path = tmp_path / "f.json"
     path.write_text(json.dumps(doc))
-    p = subprocess.Popen([VSWD, "-c", str(path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    p = subprocess.Popen([VSWD, "-c", str(path), "--no-persist"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True)
     try:
         out = ""

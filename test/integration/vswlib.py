@@ -12,12 +12,14 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VSWD = os.environ.get("VSWD", os.path.join(ROOT, "build", "vswd"))
+VSWCTL = os.path.join(os.path.dirname(VSWD), "vswctl")
 HUGEDIR = "/dev/hugepages"
 
 
@@ -99,6 +101,9 @@ class Vswd:
         cfg["dpdk"].setdefault("file_prefix", prefix)
         self.config = cfg
         self.dir = tmpdir or tempfile.mkdtemp(prefix="vswt-")
+        cfg.setdefault("api", {}).setdefault("socket", os.path.join(self.dir, "vswd.sock"))
+        self.sock = cfg["api"]["socket"]
+        self.running = os.path.join(self.dir, "running.json")
         self.cfg_path = os.path.join(self.dir, "vswd.json")
         with open(self.cfg_path, "w") as f:
             json.dump(cfg, f, indent=1)
@@ -114,7 +119,8 @@ class Vswd:
         n = len(glob.glob(os.path.join(self.dir, "vswd-*.log")))
         self.log_path = os.path.join(self.dir, "vswd-%d.log" % n)
         self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([VSWD, "-c", self.cfg_path], stdout=self.log,
+        self.proc = subprocess.Popen([VSWD, "-c", self.cfg_path, "--running", self.running],
+                                     stdout=self.log,
                                      stderr=subprocess.STDOUT, env=env)
         self.cleanup.procs.append(self.proc)
         if wait:
@@ -122,6 +128,32 @@ class Vswd:
                      30, "vswd to start")
             assert self.proc.poll() is None, "vswd exited at start:\n" + self.output()
         return self
+
+    def call(self, method, params=None, rid=1):
+        """One JSON-RPC request on a fresh connection; returns the whole answer object."""
+        req = {"jsonrpc": "2.0", "id": rid, "method": method}
+        if params is not None:
+            req["params"] = params
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(60)
+            s.connect(self.sock)
+            s.sendall((json.dumps(req) + "\n").encode())
+            return json.loads(recv_line(s))
+
+    def result(self, method, params=None):
+        """The result of a request that must succeed."""
+        ans = self.call(method, params)
+        assert "result" in ans, "%s %s: %s" % (method, params, ans)
+        return ans["result"]
+
+    def ctl(self, *args, check=None):
+        """Runs vswctl against this daemon; check: expected exit code."""
+        r = subprocess.run([VSWCTL, "-s", self.sock] + list(args), capture_output=True,
+                           text=True, timeout=120)
+        if check is not None:
+            assert r.returncode == check, "vswctl %s: rc %d\n%s%s" % (
+                " ".join(args), r.returncode, r.stdout, r.stderr)
+        return r
 
     def output(self):
         with open(self.log_path) as f:
@@ -151,6 +183,17 @@ class Vswd:
             if p.get("type") == "vhost-user" and p.get("mode", "server") == "server":
                 assert not os.path.exists(p["path"]), "socket left: " + p["path"]
         return json.loads(line[len("vswd-stats "):])
+
+
+def recv_line(s):
+    """Bytes up to and including the first newline (or EOF), decoded."""
+    buf = b""
+    while not buf.endswith(b"\n"):
+        d = s.recv(1 << 20)
+        if not d:
+            break
+        buf += d
+    return buf.decode()
 
 
 def netns_add(cleanup, name):
