@@ -143,7 +143,7 @@ rpc_answer(const char *line, size_t len, uint32_t max_depth, rpc_handler fn, voi
 		snprintf(msg, sizeof(msg), "JSON nested deeper than %u levels", max_depth);
 		return error_reply(NULL, RPC_INVALID_REQUEST, msg, NULL);
 	}
-	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
+	req = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
 	if (req == NULL) {
 		snprintf(msg, sizeof(msg), "parse error at byte %d: %s", je.position, je.text);
 		return error_reply(NULL, RPC_PARSE_ERROR, msg, NULL);
