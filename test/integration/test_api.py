@@ -10,7 +10,7 @@ import subprocess
 import threading
 import time
 
-from vswlib import VSWCTL, Vswd, wait_for
+from vswlib import VSWCTL, Vswd, netns_add, netns_take, wait_for
 
 
 def null_ports(n, first=0, **kw):
@@ -227,4 +227,36 @@ def test_kill_during_save_leaves_old_or_new(cleanup):
         assert saved in docs, saved
         v.start()  # the hugepage files of the killed one are reused by the next
         assert v.result("config.get") == saved
+    v.stop()
+
+
+def test_telemetry_and_dumpcap(cleanup):
+    """dpdk-telemetry.py reads the /vswd commands; dpdk-dumpcap captures from a vswd port."""
+    v = Vswd(cleanup, {"ports": [
+        {"name": "a", "type": "dpdk", "devargs": "net_tapa,iface=vsta"},
+        {"name": "b", "type": "dpdk", "devargs": "net_tapb,iface=vstb"}]}).start()
+    for n, ip in (("a", "10.79.0.1/24"), ("b", "10.79.0.2/24")):
+        netns_add(cleanup, "vswt" + n)
+        netns_take("vswt" + n, "vst" + n, ip)
+    pinger = cleanup.spawn(["ip", "netns", "exec", "vswta", "ping", "-i", "0.05", "-c", "200",
+                            "10.79.0.2"], stdout=subprocess.DEVNULL)
+    prefix = v.config["dpdk"]["file_prefix"]
+    out = subprocess.run(["dpdk-telemetry.py", "-f", prefix], input="/vswd/ports\n"
+                         "/vswd/port,a\n/vswd/stats\n", capture_output=True, text=True,
+                         timeout=30).stdout
+    ans = {}
+    for line in out.splitlines():
+        if line.startswith("{"):
+            ans.update(json.loads(line))
+    assert ans["/vswd/ports"] == ["a", "b"], out
+    assert ans["/vswd/port"]["name"] == "a" and ans["/vswd/port"]["driver"] == "net_tap"
+    assert ans["/vswd/stats"]["ports"] == 2 and "total" in ans["/vswd/stats"]["drops"]
+    cap = os.path.join(v.dir, "a.pcapng")
+    r = subprocess.run(["dpdk-dumpcap", "--file-prefix=" + prefix, "-i", "net_tapa", "-c", "6",
+                        "-w", cap], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    dec = subprocess.run(["tshark", "-r", cap, "-T", "fields", "-e", "icmp.type"],
+                         capture_output=True, text=True, timeout=60).stdout.split()
+    assert len(dec) == 6 and set(dec) == {"0", "8"}, dec  # requests and replies
+    pinger.kill()
     v.stop()

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """vhost-user guests: dpdk-testpmd with net_virtio_user ports, exactly how QEMU attaches."""
+import threading
 import time
 
 import pytest
@@ -114,3 +115,43 @@ def test_vhost_tx_handoff(cleanup):
     assert st["drops"]["total"] == 0
     tp.quit()
     check_accounting(v.stop())
+
+
+def test_vhost_port_churn_no_loss(cleanup):
+    """Ports added, changed and removed through the API while two guest ports exchange
+    traffic: not one frame lost between the guests."""
+    v = Vswd(cleanup, {"ports": vhost_ports("server")}).start()
+    tp = guest(cleanup, server=False)
+    tp.read_prompt()
+    wait_for(lambda: links_up(v), 20, "guest links up")
+    stop = threading.Event()
+    done = []
+
+    def churn():
+        i = 0
+        while not stop.is_set():
+            name = "r%d" % (i % 3)
+            v.result("port.add", {"name": name, "type": "dpdk", "devargs": "net_ring%d" % i,
+                                  "rx_desc": 64, "tx_desc": 64})
+            v.result("port.set", {"name": name, "vlan": {"mode": "access", "vlan": 1 + i % 2}})
+            v.result("port.set", {"name": name, "admin": "down"})
+            v.result("port.del", {"name": name})
+            i += 1
+            time.sleep(0.02)
+        done.append(i)
+    t = threading.Thread(target=churn)
+    t.start()
+    try:
+        sent, recv = exchange(tp, rounds=10)
+    finally:
+        stop.set()
+        t.join(60)
+    assert done and done[0] >= 5, done  # the churn ran during the traffic
+    assert sent[0] == sent[1] == 10 * 4 * 32
+    assert recv[1] == sent[0] and recv[0] == sent[1], (sent, recv)
+    st = v.stats()
+    assert v.port(st, "v1")["tx_packets"] == sent[0]
+    assert v.port(st, "v0")["tx_packets"] == sent[1]
+    assert [p["name"] for p in v.result("port.list")] == ["v0", "v1"]
+    tp.quit()
+    v.stop()
