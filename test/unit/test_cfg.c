@@ -26,6 +26,51 @@ parse(const char *json, struct vsw_config *c, struct ctrl_err *e)
 	return rc;
 }
 
+/* cfg_emit() is the inverse of cfg_parse(): emit, parse again, emit again: same document;
+ * and the port diff tells live changes from ones that reopen the device. */
+static void
+test_emit_roundtrip(void **state)
+{
+	static struct vsw_config c, d;
+	struct ctrl_err e;
+	json_t *x, *y;
+
+	assert_int_equal(parse("{\"dpdk\": {\"eal_args\": [\"--huge-unlink\"]}, "
+			"\"api\": {\"socket\": \"/tmp/s\", \"max_clients\": 3}, \"ports\": [" P0 ", "
+			V0 ", {\"name\": \"t\", \"type\": \"dpdk\", \"devargs\": \"net_null1\", "
+			"\"vlan\": {\"mode\": \"trunk\", \"allowed\": [2, \"5-9\", 4094], "
+			"\"native\": 3}}], \"fdb\": [{\"mac\": \"02:00:00:00:00:0A\", \"port\": \"a\"}]}",
+			&c, &e), 0);
+	x = cfg_emit(&c);
+	assert_int_equal(cfg_parse(x, &d, &e), 0);
+	y = cfg_emit(&d);
+	assert_true(json_equal(x, y));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(x,
+			"fdb"), 0), "mac")), "02:00:00:00:00:0a");
+	assert_null(json_object_get(json_array_get(json_object_get(x, "ports"), 0), "mode"));
+	assert_int_equal(cfg_port_diff(&c.ports[2], &d.ports[2]), CFG_PORT_SAME);
+	d.ports[2].admin_up = 0;
+	dp_vlan_set(d.ports[2].vlans, 100);
+	assert_int_equal(cfg_port_diff(&c.ports[2], &d.ports[2]), CFG_PORT_LIVE);
+	d.ports[2].mtu = 9000;
+	assert_int_equal(cfg_port_diff(&c.ports[2], &d.ports[2]), CFG_PORT_REOPEN);
+	/* Only restart-only keys are refused by the restart check. */
+	assert_int_equal(cfg_restart_check(&c, &d, &e), 0);
+	d.sw.fdb_aging_s = 5;
+	assert_int_equal(cfg_restart_check(&c, &d, &e), 0);
+	d.api.max_clients = 4;
+	assert_int_not_equal(cfg_restart_check(&c, &d, &e), 0);
+	assert_string_equal(e.path, "$.api.max_clients");
+	d.api.max_clients = 3;
+	d.dpdk.n_eal_args = 0;
+	assert_int_not_equal(cfg_restart_check(&c, &d, &e), 0);
+	assert_string_equal(e.path, "$.dpdk.eal_args");
+	json_decref(x);
+	json_decref(y);
+	cfg_free(&c);
+	cfg_free(&d);
+}
+
 static void
 test_defaults(void **state)
 {
@@ -247,6 +292,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_emit_roundtrip),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_file_and_json_errors),
 		cmocka_unit_test(test_mem_plan),
