@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Installs what vswd needs, builds it, reserves hugepages and runs vswd in the foreground on the
-# shipped config (config/vswd.json, or the file given as $1). Ctrl-C stops it; the hugepages
+# shipped config (config/vswd.json, or the file given as $1; changes made through the API are
+# not saved, so every run starts from that file). Ctrl-C stops it; the hugepages
 # reserved here are given back.
 set -u
 . "$(dirname "$0")/common.sh"
@@ -16,7 +17,7 @@ trap hugepages_release EXIT
 "$VSW_BUILD/vswd" -c "$CONFIG" --check || exit $?
 trap 'kill -INT $PID 2>/dev/null' INT TERM
 mkdir -p /run/vswd
-"$VSW_BUILD/vswd" -c "$CONFIG" &
+"$VSW_BUILD/vswd" -c "$CONFIG" --no-persist &
 PID=$!
 wait $PID
 wait $PID 2>/dev/null
