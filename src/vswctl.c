@@ -84,8 +84,7 @@ connect_once(void)
 static json_t *
 call(const char *method, json_t *params)
 {
-	json_t *req = json_pack("{s:s, s:s, s:i}", "jsonrpc", "2.0", "method", method,
-			"id", next_id++);
+	json_t *req;
 	char *line, *buf = NULL;
 	size_t len = 0, cap = 0, off = 0;
 	struct timespec t0, t1;
@@ -94,6 +93,7 @@ call(const char *method, json_t *params)
 
 	if (connect_once() != 0)
 		return NULL;
+	req = json_pack("{s:s, s:s, s:i}", "jsonrpc", "2.0", "method", method, "id", next_id++);
 	if (params != NULL)
 		json_object_set(req, "params", params);
 	line = json_dumps(req, JSON_COMPACT);
@@ -153,20 +153,22 @@ call(const char *method, json_t *params)
 	return ans;
 }
 
+/** The method table of the server (help), fetched once. */
+static json_t *method_table;
+
 /* The method table of the server (help): an array of method objects. */
 static json_t *
 methods(void)
 {
-	static json_t *m;
-	json_t *ans;
+	json_t *ans, **m = &method_table;
 
-	if (m != NULL)
-		return m;
+	if (*m != NULL)
+		return *m;
 	ans = call("help", NULL);
 	if (ans != NULL)
-		m = json_incref(json_object_get(ans, "result"));
+		*m = json_incref(json_object_get(ans, "result"));
 	json_decref(ans);
-	return m;
+	return *m;
 }
 
 static json_t *
@@ -395,8 +397,21 @@ print_human(json_t *v, const char *prefix)
 	}
 }
 
+static int run(int argc, char **argv);
+
 int
 main(int argc, char **argv)
+{
+	int rc = run(argc, argv);
+
+	json_decref(method_table);
+	if (conn_fd >= 0)
+		close(conn_fd);
+	return rc;
+}
+
+static int
+run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },

@@ -149,8 +149,10 @@ rpc_answer(const char *line, size_t len, uint32_t max_depth, rpc_handler fn, voi
 		return error_reply(NULL, RPC_PARSE_ERROR, msg, NULL);
 	}
 	if (!json_is_object(req)) {
+		bool batch = json_is_array(req);
+
 		json_decref(req);
-		return error_reply(NULL, RPC_INVALID_REQUEST, json_is_array(req) ?
+		return error_reply(NULL, RPC_INVALID_REQUEST, batch ?
 				"batch requests are not supported: one request object per line" :
 				"a request must be a JSON object", NULL);
 	}
@@ -234,9 +236,10 @@ server_accept(struct rpc_server *s)
 	for (i = 0; i < s->lim.max_clients && s->conns[i].fd >= 0; i++)
 		;
 	if (i == s->lim.max_clients) {
-		char *m = json_dumps(error_reply(NULL, RPC_TOO_MANY, "too many connections", NULL),
-				JSON_COMPACT);
+		json_t *r = error_reply(NULL, RPC_TOO_MANY, "too many connections", NULL);
+		char *m = json_dumps(r, JSON_COMPACT);
 
+		json_decref(r);
 		/* Best effort, never blocking: the socket is fresh, its buffer empty. */
 		if (m != NULL && send(fd, m, strlen(m), MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
 			(void)!send(fd, "\n", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -260,6 +263,8 @@ conn_serve(struct rpc_server *s, struct rpc_conn *c)
 	size_t start = 0;
 	int n = 0;
 
+	if (c->in_len == 0)
+		return;
 	while (n < RPC_LINES_PER_ROUND && !c->closing) {
 		char *nl = memchr(c->in + start, '\n', c->in_len - start);
 		size_t len;

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from vswlib import VSWD, Vswd, wait_for
+from vswlib import VSWCTL, VSWD, Vswd, wait_for
 
 
 def test_unit_verifies(tmp_path):
@@ -19,6 +19,7 @@ def test_unit_verifies(tmp_path):
         assert line in unit, line
     # The unit names the installed binary; verify it against the one under test.
     unit = re.sub(r"ExecStart=\S+", "ExecStart=" + VSWD, unit)
+    unit = re.sub(r"ExecReload=\S+", "ExecReload=" + VSWCTL, unit)
     path = tmp_path / "vswd.service"
     path.write_text(unit)
     r = subprocess.run(["systemd-analyze", "verify", str(path)], capture_output=True, text=True)
