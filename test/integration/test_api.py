@@ -260,3 +260,28 @@ def test_telemetry_and_dumpcap(cleanup):
     assert len(dec) == 6 and set(dec) == {"0", "8"}, dec  # requests and replies
     pinger.kill()
     v.stop()
+
+
+def test_completion_and_log_sink(cleanup):
+    """Bash completion offers the server's commands; logs carry journald priorities, once."""
+    v = Vswd(cleanup, {"ports": null_ports(1)}).start()
+    comp = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..",
+                        "scripts", "vswctl.bash-completion")
+
+    def complete(*words):
+        script = ("source %s; COMP_WORDS=(vswctl %s); COMP_CWORD=%d; _vswctl; "
+                  "echo ${COMPREPLY[@]}" % (comp, " ".join(words), len(words)))
+        env = dict(os.environ, VSWCTL_SOCKET=v.sock,
+                   PATH=os.path.dirname(VSWCTL) + ":" + os.environ["PATH"])
+        return subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                              env=env).stdout.split()
+    assert complete("po") == ["port"]
+    assert set(complete("port", "")) == {"add", "del", "set", "list", "show"}
+    assert "fdb" in complete("")
+    v.result("log.level", {"level": "info"})
+    v.result("log.level", {"level": "notice"})
+    out = v.output().splitlines()
+    running = [l for l in out if "running:" in l]
+    assert running and running[0].startswith("<5>vswd: running:") and len(running) == 1, out
+    assert any(l.startswith("<5>vswd: log level of vswd set to notice") for l in out)
+    v.stop()

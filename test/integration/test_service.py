@@ -68,3 +68,16 @@ def test_no_notify_socket(cleanup):
     v.start(env=env)
     v.stop()
     assert "NOTIFY_SOCKET" not in v.output()
+
+
+def test_meson_install(tmp_path):
+    """meson install puts the binaries, the unit, the default config and the completion."""
+    build = os.path.dirname(VSWD)
+    r = subprocess.run(["meson", "install", "-C", build, "--destdir", str(tmp_path),
+                        "--no-rebuild", "--quiet"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    found = {os.path.relpath(os.path.join(d, f), tmp_path)
+             for d, _, fs in os.walk(tmp_path) for f in fs}
+    for want in ("bin/vswd", "bin/vswctl", "bin/vswd-bench", "lib/systemd/system/vswd.service",
+                 "etc/vswd/vswd.json", "share/bash-completion/completions/vswctl"):
+        assert any(f.endswith(want) for f in found), (want, sorted(found))
