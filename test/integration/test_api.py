@@ -76,6 +76,9 @@ def test_every_method_raw_and_vswctl(cleanup):
     assert v.result("config.get")["fdb"] == [{"mac": "02:00:00:00:aa:01", "vlan": 7,
                                               "port": "t1"}]
     assert v.result("fdb.flush")["removed"] == 0  # static entries stay
+    assert "removed: 0" in v.ctl("fdb", "flush", "port=t1", check=0).stdout
+    assert "02:00:00:00:aa:01  7" in v.ctl("fdb", "show", check=0).stdout
+    assert "config.apply" in v.ctl("list", check=0).stdout
     v.ctl("fdb", "del", "02:00:00:00:aa:01", "vlan=7", check=0)
     assert v.result("fdb.show")["total"] == 0
     ans = v.call("fdb.del", {"mac": "02:00:00:00:aa:01", "vlan": 7})
@@ -110,7 +113,9 @@ def test_every_method_raw_and_vswctl(cleanup):
     r = v.result("config.validate", {"config": doc})["changes"]
     assert r["ports_added"] == ["t3"] and r["ports_removed"] == ["n1"] and r["switch_changed"]
     assert "n1" in [p["name"] for p in v.result("port.list")]  # a dry run
-    r = v.result("config.apply", {"config": doc})
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    r = json.loads(v.ctl("--json", "config", "apply", path, check=0).stdout)
     assert r["changes"]["ports_added"] == ["t3"] and r["changes"]["ports_removed"] == ["n1"]
     got = v.result("config.get")  # normalized: defaults filled in, ports in slot order
     assert sorted(p["name"] for p in got["ports"]) == ["n0", "t1", "t3"]
