@@ -300,7 +300,7 @@ main(int argc, char **argv)
 				rte_strerror(rte_errno));
 		return 1;
 	}
-	vsw_log_init(vsw_log_level_parse(cfg.dpdk.log_level));
+	vsw_log_init((uint32_t)vsw_log_level_from_name(cfg.dpdk.log_level)); /* checked */
 	VSW_LOG(NOTICE, "vswd %s starting with %s: %u lcores, %u worker(s)\n", VSW_VERSION, file,
 			rte_lcore_count(), rte_lcore_count() - 1);
 

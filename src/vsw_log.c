@@ -71,15 +71,23 @@ vsw_log_init(uint32_t level)
 	rte_log_set_level(vsw_logtype, level);
 }
 
-uint32_t
-vsw_log_level_parse(const char *name)
+/* Names of RTE_LOG_EMERG (1) .. RTE_LOG_DEBUG (8), as in the config and the API. */
+static const char *const level_names[] = { "", "emergency", "alert", "critical", "error",
+	"warning", "notice", "info", "debug" };
+
+int
+vsw_log_level_from_name(const char *name)
 {
-	static const char *const names[] = { "", "emergency", "alert", "critical", "error",
-		"warning", "notice", "info", "debug" };
 	uint32_t i;
 
-	for (i = 1; i < RTE_DIM(names); i++)
-		if (strcmp(names[i], name) == 0)
-			return i;
-	return RTE_LOG_NOTICE;
+	for (i = 1; i < RTE_DIM(level_names); i++)
+		if (strcmp(level_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+vsw_log_level_name(uint32_t level)
+{
+	return level >= 1 && level < RTE_DIM(level_names) ? level_names[level] : "?";
 }

@@ -21,7 +21,10 @@ int vsw_log_sink_open(void);
 /** Registers vswd's log type at @p level (after rte_eal_init). */
 void vsw_log_init(uint32_t level);
 
-/** RTE_LOG_* level of a config name ("notice"), RTE_LOG_NOTICE if unknown. */
-uint32_t vsw_log_level_parse(const char *name);
+/** RTE_LOG_* level of a name ("emergency" .. "debug"), or -1 if unknown. */
+int vsw_log_level_from_name(const char *name);
+
+/** Name of RTE_LOG_* level @p level ("emergency" .. "debug"), "?" if out of range. */
+const char *vsw_log_level_name(uint32_t level);
 
 #endif

@@ -101,7 +101,6 @@ call(const char *method, json_t *params)
 	if (line == NULL)
 		return NULL;
 	len = strlen(line);
-	line[len] = '\0';
 	while (off < len) {
 		ssize_t r = send(conn_fd, line + off, len - off, MSG_NOSIGNAL);
 
@@ -340,10 +339,13 @@ print_table(json_t *rows, const char *indent)
 			w[n++] = strlen(key);
 		}
 	}
-	json_array_foreach(rows, i, r)
-		for (k = 0; k < n; k++)
-			w[k] = w[k] > strlen(cell(json_object_get(r, keys[k]), buf, sizeof(buf))) ?
-				w[k] : strlen(cell(json_object_get(r, keys[k]), buf, sizeof(buf)));
+	json_array_foreach(rows, i, r) {
+		for (k = 0; k < n; k++) {
+			size_t l = strlen(cell(json_object_get(r, keys[k]), buf, sizeof(buf)));
+
+			w[k] = w[k] > l ? w[k] : l;
+		}
+	}
 	printf("%s", indent);
 	for (k = 0; k < n; k++)
 		printf("%-*s%s", (int)w[k], keys[k], k + 1 < n ? "  " : "\n");

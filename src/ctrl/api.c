@@ -25,6 +25,8 @@ struct api_param {
 	enum api_type type; /**< its JSON type */
 	bool required;     /**< must be present */
 	const char *help;  /**< one line */
+	json_int_t min;    /**< A_INT: smallest value (with max) */
+	json_int_t max;    /**< A_INT: largest value; min = max = 0: any */
 };
 
 typedef json_t *(*api_fn)(struct vsw_api *a, json_t *p, struct rpc_error *err);
@@ -44,26 +46,25 @@ static json_t *api_config_get(struct vsw_api *a, json_t *p, struct rpc_error *er
 
 /* --- helpers ----------------------------------------------------------------------------- */
 
-/* "$.ports[3].vlan" -> @p base + ".ports[3].vlan"; the element "$.ports[k]" itself (when
- * @p elem is not NULL) -> "params". */
+/* "$.ports[3].vlan" -> "params.config.ports[3].vlan"; the element "$.ports[k]" itself (when
+ * @p elem is not NULL: the method's params are that element) -> "params". */
 static void
-map_path(char *out, size_t len, const char *path, const char *base, const char *elem)
+map_path(char *out, size_t len, const char *path, const char *elem)
 {
 	size_t l = elem != NULL ? strlen(elem) : 0;
 
 	if (elem != NULL && strncmp(path, elem, l) == 0 && (path[l] == '\0' || path[l] == '.'))
 		snprintf(out, len, "params%s", path + l);
 	else
-		snprintf(out, len, "%s%s", base, path[0] == '$' ? path + 1 : path);
+		snprintf(out, len, "params.config%s", path[0] == '$' ? path + 1 : path);
 }
 
 /*
- * Validates @p doc as a whole configuration and applies it (or only reports, @p dry_run).
- * Error paths of the document are mapped under @p base (or to "params" for @p elem).
+ * Validates @p doc (a reference this call takes) as a whole configuration and applies it, or
+ * only reports (@p dry_run). Error paths are mapped by map_path() with @p elem.
  */
 static json_t *
-apply_doc(struct vsw_api *a, json_t *doc, bool dry_run, const char *base, const char *elem,
-		struct rpc_error *err)
+apply_doc(struct vsw_api *a, json_t *doc, bool dry_run, const char *elem, struct rpc_error *err)
 {
 	struct vsw_config *next = malloc(sizeof(*next));
 	struct ctrl_err e = { "$", "" };
@@ -71,22 +72,23 @@ apply_doc(struct vsw_api *a, json_t *doc, bool dry_run, const char *base, const 
 	char path[300], msg[300];
 	int rc;
 
-	if (next == NULL)
+	rc = next == NULL || doc == NULL ? -ENOMEM : cfg_parse(doc, next, &e);
+	json_decref(doc);
+	if (rc == -ENOMEM) {
+		free(next);
 		return rpc_errf(err, RPC_INTERNAL, NULL, "out of memory");
-	rc = cfg_parse(doc, next, &e);
+	}
 	if (rc != 0) {
 		free(next);
-		map_path(path, sizeof(path), e.path, base, elem);
+		map_path(path, sizeof(path), e.path, elem);
 		return rpc_errf(err, RPC_INVALID_PARAMS, path, "%s", e.msg);
 	}
 	rc = ctrl_config_apply(a->c, next, dry_run, &report, &e);
 	cfg_free(next);
 	free(next);
 	if (rc != 0) {
-		bool restart = strstr(e.msg, "needs a restart") != NULL;
-
-		map_path(path, sizeof(path), e.path, base, elem);
-		return rpc_errf(err, restart ? RPC_RESTART : RPC_FAILED, path, "%s", e.msg);
+		map_path(path, sizeof(path), e.path, elem);
+		return rpc_errf(err, rc == -ENOTSUP ? RPC_RESTART : RPC_FAILED, path, "%s", e.msg);
 	}
 	if (dry_run)
 		return json_pack("{s:b, s:o}", "valid", 1, "changes", report);
@@ -103,8 +105,8 @@ apply_doc(struct vsw_api *a, json_t *doc, bool dry_run, const char *base, const 
 	return res;
 }
 
-/* The running document with @p section's array element @p k replaced by @p v (k == size:
- * appended; v == NULL: removed). */
+/* The running document (new reference) with @p section's array element @p k replaced by
+ * @p v (k == size: appended; v == NULL: removed). */
 static json_t *
 doc_edit(struct vsw_api *a, const char *section, size_t k, json_t *v)
 {
@@ -232,39 +234,31 @@ config_doc(struct vsw_api *a, json_t *p)
 static json_t *
 api_config_validate(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	json_t *doc = config_doc(a, p), *r;
-
-	r = apply_doc(a, doc, true, "params.config", NULL, err);
-	json_decref(doc);
-	return r;
+	return apply_doc(a, config_doc(a, p), true, NULL, err);
 }
 
 static json_t *
 api_config_apply(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	json_t *doc = config_doc(a, p), *r;
+	return apply_doc(a, config_doc(a, p), false, NULL, err);
+}
 
-	r = apply_doc(a, doc, false, "params.config", NULL, err);
-	json_decref(doc);
-	return r;
+/* Applies the running document with element @p k of @p section set to @p v (k == its size:
+ * appended); errors in @p v name "params.<key>". */
+static json_t *
+element_apply(struct vsw_api *a, const char *section, size_t k, json_t *v,
+		struct rpc_error *err)
+{
+	char elem[32];
+
+	snprintf(elem, sizeof(elem), "$.%s[%zu]", section, k);
+	return apply_doc(a, doc_edit(a, section, k, v), false, elem, err);
 }
 
 static json_t *
 api_port_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	json_t *doc = cfg_emit(&a->c->cfg), *r;
-	size_t k = json_array_size(json_object_get(doc, "ports"));
-	char elem[32];
-
-	json_decref(doc);
-	if (str_param(p, "name") != NULL && port_doc_index(a->c, str_param(p, "name"), NULL) >= 0)
-		return rpc_errf(err, RPC_INVALID_PARAMS, "params.name", "a port named \"%.64s\" "
-				"exists (port.set changes it)", str_param(p, "name"));
-	snprintf(elem, sizeof(elem), "$.ports[%zu]", k);
-	doc = doc_edit(a, "ports", k, p);
-	r = apply_doc(a, doc, false, "params.config", elem, err);
-	json_decref(doc);
-	return r;
+	return element_apply(a, "ports", cfg_port_count(&a->c->cfg), p, err);
 }
 
 static json_t *
@@ -272,7 +266,7 @@ api_port_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
 	const char *name = str_param(p, "name");
 	int k = port_doc_index(a->c, name, NULL);
-	json_t *doc, *r, *fdb, *f;
+	json_t *doc, *fdb, *f;
 	size_t i;
 
 	if (k < 0)
@@ -285,9 +279,7 @@ api_port_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
 		if (strcmp(json_string_value(json_object_get(f, "port")), name) == 0)
 			json_array_remove(fdb, i);
 	}
-	r = apply_doc(a, doc, false, "params.config", NULL, err);
-	json_decref(doc);
-	return r;
+	return apply_doc(a, doc, false, NULL, err);
 }
 
 static json_t *
@@ -295,18 +287,14 @@ api_port_set(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
 	const char *name = str_param(p, "name");
 	int slot, k = port_doc_index(a->c, name, &slot);
-	json_t *port, *doc, *r;
-	char elem[32];
+	json_t *port, *r;
 
 	if (k < 0)
 		return no_port(err, name);
 	port = cfg_port_emit(&a->c->cfg.ports[slot]);
 	json_object_update(port, p);
-	snprintf(elem, sizeof(elem), "$.ports[%d]", k);
-	doc = doc_edit(a, "ports", (size_t)k, port);
+	r = element_apply(a, "ports", (size_t)k, port, err);
 	json_decref(port);
-	r = apply_doc(a, doc, false, "params.config", elem, err);
-	json_decref(doc);
 	return r;
 }
 
@@ -397,14 +385,10 @@ fdb_key_param(json_t *p, uint64_t *key, struct rpc_error *err)
 {
 	struct rte_ether_addr mac;
 	json_t *v = json_object_get(p, "vlan");
-	json_int_t vid = v != NULL ? json_integer_value(v) : 1;
+	json_int_t vid = v != NULL ? json_integer_value(v) : 1; /* range: the table */
 
 	if (rte_ether_unformat_addr(str_param(p, "mac"), &mac) != 0) {
 		rpc_errf(err, RPC_INVALID_PARAMS, "params.mac", "expected xx:xx:xx:xx:xx:xx");
-		return -EINVAL;
-	}
-	if (vid < 1 || vid > DP_VLAN_MAX) {
-		rpc_errf(err, RPC_INVALID_PARAMS, "params.vlan", "VLAN IDs are 1..%d", DP_VLAN_MAX);
 		return -EINVAL;
 	}
 	*key = dp_fdb_key((uint16_t)vid, &mac);
@@ -458,14 +442,8 @@ fdb_filter(struct vsw_api *a, json_t *p, int *port, int *vlan, struct rpc_error 
 		rpc_errf(err, RPC_NOT_FOUND, "params.port", "no port is named \"%.64s\"", name);
 		return -ENOENT;
 	}
-	if (v != NULL) {
-		if (json_integer_value(v) < 1 || json_integer_value(v) > DP_VLAN_MAX) {
-			rpc_errf(err, RPC_INVALID_PARAMS, "params.vlan", "VLAN IDs are 1..%d",
-					DP_VLAN_MAX);
-			return -EINVAL;
-		}
-		*vlan = (int)json_integer_value(v);
-	}
+	if (v != NULL)
+		*vlan = (int)json_integer_value(v); /* range: the table */
 	return 0;
 }
 
@@ -477,11 +455,8 @@ api_fdb_show(struct vsw_api *a, json_t *p, struct rpc_error *err)
 
 	if (fdb_filter(a, p, &s.port, &s.vlan, err) != 0)
 		return NULL;
-	if (l != NULL) {
-		if (json_integer_value(l) < 0)
-			return rpc_errf(err, RPC_INVALID_PARAMS, "params.limit", "must be >= 0");
+	if (l != NULL)
 		s.limit = json_integer_value(l);
-	}
 	s.arr = json_array();
 	dp_fdb_walk(a->c->fdb, fdb_show_one, &s);
 	return json_pack("{s:o, s:I, s:b}", "entries", s.arr, "total", s.total,
@@ -491,16 +466,7 @@ api_fdb_show(struct vsw_api *a, json_t *p, struct rpc_error *err)
 static json_t *
 api_fdb_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	json_t *doc = cfg_emit(&a->c->cfg), *r;
-	size_t k = json_array_size(json_object_get(doc, "fdb"));
-	char elem[32];
-
-	json_decref(doc);
-	snprintf(elem, sizeof(elem), "$.fdb[%zu]", k);
-	doc = doc_edit(a, "fdb", k, p);
-	r = apply_doc(a, doc, false, "params.config", elem, err);
-	json_decref(doc);
-	return r;
+	return element_apply(a, "fdb", a->c->cfg.n_fdb, p, err);
 }
 
 static json_t *
@@ -508,21 +474,12 @@ api_fdb_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
 	uint64_t key;
 	uint32_t i;
-	json_t *doc, *r;
 
 	if (fdb_key_param(p, &key, err) != 0)
 		return NULL;
-	for (i = 0; i < a->c->cfg.n_fdb; i++) {
-		struct rte_ether_addr mac;
-
-		memcpy(mac.addr_bytes, a->c->cfg.fdb[i].mac, 6);
-		if (dp_fdb_key((uint16_t)a->c->cfg.fdb[i].vlan, &mac) != key)
-			continue;
-		doc = doc_edit(a, "fdb", i, NULL); /* a static entry: part of the config */
-		r = apply_doc(a, doc, false, "params.config", NULL, err);
-		json_decref(doc);
-		return r;
-	}
+	for (i = 0; i < a->c->cfg.n_fdb; i++) /* a static entry: part of the config */
+		if (cfg_fdb_key(&a->c->cfg.fdb[i]) == key)
+			return apply_doc(a, doc_edit(a, "fdb", i, NULL), false, NULL, err);
 	if (dp_fdb_del(a->c->fdb, key) != 0)
 		return rpc_errf(err, RPC_NOT_FOUND, "params.mac", "no such MAC in that VLAN");
 	return json_pack("{s:i}", "removed", 1);
@@ -550,38 +507,32 @@ api_stats_get(struct vsw_api *a, json_t *p, struct rpc_error *err)
 	return st;
 }
 
-static const char *const level_names[] = { "", "emergency", "alert", "critical", "error",
-	"warning", "notice", "info", "debug" };
-
 static json_t *
 api_log_level(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
 	const char *lv = str_param(p, "level"), *type = str_param(p, "type");
 	int t = type != NULL && strcmp(type, "vswd") != 0 ? -1 : vsw_logtype;
-	uint32_t i = 0, l;
+	int l = lv != NULL ? vsw_log_level_from_name(lv) : 0;
 
 	if (type != NULL && strlen(type) > 64)
 		return rpc_errf(err, RPC_INVALID_PARAMS, "params.type", "at most 64 characters");
+	if (l < 0)
+		return rpc_errf(err, RPC_INVALID_PARAMS, "params.level", "expected emergency, "
+				"alert, critical, error, warning, notice, info or debug");
 	if (lv != NULL) {
-		for (i = 1; i < RTE_DIM(level_names); i++)
-			if (strcmp(level_names[i], lv) == 0)
-				break;
-		if (i == RTE_DIM(level_names))
-			return rpc_errf(err, RPC_INVALID_PARAMS, "params.level", "expected emergency, "
-					"alert, critical, error, warning, notice, info or debug");
 		if (t >= 0)
-			rte_log_set_level(t, i);
-		else if (rte_log_set_level_pattern(type, i) != 0)
+			rte_log_set_level(t, (uint32_t)l);
+		else if (rte_log_set_level_pattern(type, (uint32_t)l) != 0)
 			return rpc_errf(err, RPC_INVALID_PARAMS, "params.type", "bad pattern");
 		VSW_LOG(NOTICE, "log level of %s set to %s\n", type != NULL ? type : "vswd", lv);
 	}
-	l = (uint32_t)rte_log_get_level(vsw_logtype);
-	return json_pack("{s:s, s:s}", "vswd", l < RTE_DIM(level_names) ? level_names[l] : "?",
-			"global", level_names[rte_log_get_global_level() < RTE_DIM(level_names) ?
-			rte_log_get_global_level() : 0]);
+	return json_pack("{s:s, s:s}", "vswd",
+			vsw_log_level_name((uint32_t)rte_log_get_level(vsw_logtype)),
+			"global", vsw_log_level_name(rte_log_get_global_level()));
 }
 
 #define NAME_P { "name", A_STR, true, "port name" }
+#define VLAN_P(what) { "vlan", A_INT, false, what, 1, DP_VLAN_MAX }
 #define END_P { NULL }
 
 static const struct api_method methods[] = {
@@ -610,16 +561,16 @@ static const struct api_method methods[] = {
 	{ "port.show", api_port_show, false, false, "one port: config, state, counters",
 	  { NAME_P, END_P } },
 	{ "fdb.show", api_fdb_show, false, false, "MAC table entries",
-	  { { "port", A_STR, false, "only this port" }, { "vlan", A_INT, false, "only this VLAN" },
-	    { "limit", A_INT, false, "most entries listed (default 10000)" }, END_P } },
+	  { { "port", A_STR, false, "only this port" }, VLAN_P("only this VLAN"),
+	    { "limit", A_INT, false, "most entries listed (default 10000)", 0, INT64_MAX },
+	    END_P } },
 	{ "fdb.add", api_fdb_add, true, false, "add a static MAC entry (saved in the config)",
-	  { { "mac", A_STR, true, "unicast MAC" }, { "vlan", A_INT, false, "VLAN (default 1)" },
+	  { { "mac", A_STR, true, "unicast MAC" }, VLAN_P("VLAN (default 1)"),
 	    { "port", A_STR, true, "port name" }, END_P } },
 	{ "fdb.del", api_fdb_del, true, false, "remove a MAC entry, static or learned",
-	  { { "mac", A_STR, true, "MAC" }, { "vlan", A_INT, false, "VLAN (default 1)" }, END_P } },
+	  { { "mac", A_STR, true, "MAC" }, VLAN_P("VLAN (default 1)"), END_P } },
 	{ "fdb.flush", api_fdb_flush, true, false, "remove learned entries",
-	  { { "port", A_STR, false, "only this port" }, { "vlan", A_INT, false, "only this VLAN" },
-	    END_P } },
+	  { { "port", A_STR, false, "only this port" }, VLAN_P("only this VLAN"), END_P } },
 	{ "stats.get", api_stats_get, false, false, "counters: ports, queues, workers, drop "
 	  "reasons, MAC table", { { "reset", A_BOOL, false, "then start counting from zero" },
 	  END_P } },
@@ -654,6 +605,13 @@ check_params(const struct api_method *m, json_t *params, struct rpc_error *err)
 				(p->type == A_BOOL && !json_is_boolean(v)) ||
 				(p->type == A_OBJ && !json_is_object(v))) {
 			rpc_errf(err, RPC_INVALID_PARAMS, path, "expected %s", type_names[p->type]);
+			return -EINVAL;
+		}
+		if (p->type == A_INT && (p->min != 0 || p->max != 0) &&
+				(json_integer_value(v) < p->min || json_integer_value(v) > p->max)) {
+			rpc_errf(err, RPC_INVALID_PARAMS, path, "%" JSON_INTEGER_FORMAT " is out of "
+					"range %" JSON_INTEGER_FORMAT "..%" JSON_INTEGER_FORMAT,
+					json_integer_value(v), p->min, p->max);
 			return -EINVAL;
 		}
 	}

@@ -129,7 +129,7 @@ json_t *cfg_port_emit(const struct cfg_port *p);
 
 /**
  * Checks that @p next keeps every setting of @p cur that needs a restart ("dpdk", "api", the
- * switch items not marked live). @return 0, or -EINVAL with @p e naming the first such key.
+ * switch items not marked live). @return 0, or -ENOTSUP with @p e naming the first such key.
  */
 int cfg_restart_check(const struct vsw_config *cur, const struct vsw_config *next,
 		struct ctrl_err *e);
@@ -143,6 +143,21 @@ enum cfg_port_change {
 
 /** Classifies the change from port @p a to port @p b. */
 enum cfg_port_change cfg_port_diff(const struct cfg_port *a, const struct cfg_port *b);
+
+/** MAC table key (dp_fdb_key()) of static entry @p f. */
+uint64_t cfg_fdb_key(const struct cfg_fdb *f);
+
+/** One entry of a sorted index of static entries. */
+struct cfg_fdb_ix {
+	uint64_t key; /**< cfg_fdb_key() */
+	uint32_t idx; /**< index in fdb[] */
+};
+
+/** The static entries of @p c sorted by key (malloc'd; NULL on no memory). */
+struct cfg_fdb_ix *cfg_fdb_index(const struct vsw_config *c);
+
+/** Index in @p c->fdb of the entry with @p key, by its index @p ix; -1 if none. */
+int cfg_fdb_find(const struct vsw_config *c, const struct cfg_fdb_ix *ix, uint64_t key);
 
 /** True when slot @p p holds a port (the running config may have empty slots). */
 static inline bool

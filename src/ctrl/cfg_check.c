@@ -6,10 +6,8 @@
 
 #include "cfg.h"
 #include "cfg_schema.h"
-
-static const char *const log_levels[] = {
-	"emergency", "alert", "critical", "error", "warning", "notice", "info", "debug", NULL
-};
+#include "fdb.h"
+#include "vsw_log.h"
 
 static bool
 name_ok(const char *s, const char *extra)
@@ -124,45 +122,77 @@ check_fdb(struct vsw_config *c, uint32_t i, struct ctrl_err *e)
 	return 0;
 }
 
-/* Orders (key, index) pairs by key, then index. */
-static int
-fdb_key_cmp(const void *a, const void *b)
+uint64_t
+cfg_fdb_key(const struct cfg_fdb *f)
 {
-	const uint64_t *x = a, *y = b;
+	struct rte_ether_addr mac;
 
-	if (x[0] != y[0])
-		return x[0] < y[0] ? -1 : 1;
-	return x[1] < y[1] ? -1 : x[1] > y[1];
+	memcpy(mac.addr_bytes, f->mac, 6);
+	return dp_fdb_key((uint16_t)f->vlan, &mac);
+}
+
+/* Orders index entries by key, then entry index. */
+static int
+fdb_ix_cmp(const void *a, const void *b)
+{
+	const struct cfg_fdb_ix *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+struct cfg_fdb_ix *
+cfg_fdb_index(const struct vsw_config *c)
+{
+	struct cfg_fdb_ix *k = malloc((c->n_fdb + 1) * sizeof(*k));
+	uint32_t i;
+
+	if (k == NULL)
+		return NULL;
+	for (i = 0; i < c->n_fdb; i++) {
+		k[i].key = cfg_fdb_key(&c->fdb[i]);
+		k[i].idx = i;
+	}
+	qsort(k, c->n_fdb, sizeof(*k), fdb_ix_cmp);
+	return k;
+}
+
+int
+cfg_fdb_find(const struct vsw_config *c, const struct cfg_fdb_ix *ix, uint64_t key)
+{
+	uint32_t lo = 0, hi = c->n_fdb;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ix[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n_fdb && ix[lo].key == key ? (int)ix[lo].idx : -1;
 }
 
 /* Static entries must be unique per (VLAN, MAC): sort and compare neighbours. */
 static int
 check_fdb_dups(const struct vsw_config *c, struct ctrl_err *e)
 {
-	uint64_t (*k)[2];
+	struct cfg_fdb_ix *k;
 	uint32_t i;
 	int rc = 0;
 
 	if (c->n_fdb < 2)
 		return 0;
-	k = calloc(c->n_fdb, sizeof(*k));
+	k = cfg_fdb_index(c);
 	if (k == NULL)
 		return ctrl_errf(e, "$.fdb", "out of memory");
-	for (i = 0; i < c->n_fdb; i++) {
-		const uint8_t *m = c->fdb[i].mac;
-
-		k[i][0] = ((uint64_t)c->fdb[i].vlan << 48) | ((uint64_t)m[0] << 40) |
-			((uint64_t)m[1] << 32) | ((uint64_t)m[2] << 24) | ((uint64_t)m[3] << 16) |
-			((uint64_t)m[4] << 8) | m[5];
-		k[i][1] = i;
-	}
-	qsort(k, c->n_fdb, sizeof(*k), fdb_key_cmp);
 	for (i = 1; i < c->n_fdb && rc == 0; i++) {
-		if (k[i][0] == k[i - 1][0]) {
+		if (k[i].key == k[i - 1].key) {
 			char path[64];
 
-			snprintf(path, sizeof(path), "$.fdb[%u]", (uint32_t)k[i][1]);
-			rc = ctrl_errf(e, path, "same MAC and VLAN as $.fdb[%u]", (uint32_t)k[i - 1][1]);
+			snprintf(path, sizeof(path), "$.fdb[%u]", k[i].idx);
+			rc = ctrl_errf(e, path, "same MAC and VLAN as $.fdb[%u]", k[i - 1].idx);
 		}
 	}
 	free(k);
@@ -177,10 +207,7 @@ cfg_check(struct vsw_config *c, struct ctrl_err *e)
 
 	if (!name_ok(c->dpdk.file_prefix, "_-"))
 		return ctrl_errf(e, "$.dpdk.file_prefix", "use letters, digits, '_' and '-' only");
-	for (i = 0; log_levels[i] != NULL; i++)
-		if (strcmp(log_levels[i], c->dpdk.log_level) == 0)
-			break;
-	if (log_levels[i] == NULL)
+	if (vsw_log_level_from_name(c->dpdk.log_level) < 0)
 		return ctrl_errf(e, "$.dpdk.log_level",
 				"expected error, warning, notice, info or debug");
 	if (c->api.group[0] != '\0' && !name_ok(c->api.group, "_-."))

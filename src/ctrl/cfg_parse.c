@@ -494,8 +494,9 @@ cfg_restart_check(const struct vsw_config *cur, const struct vsw_config *next,
 				(const char *)next + sec[i].off);
 		if (it != NULL) {
 			cfg_path_key(path, sizeof(path), sec[i].path, it->key);
-			return ctrl_errf(e, path, "changing this needs a restart of vswd "
+			ctrl_errf(e, path, "changing this needs a restart of vswd "
 					"(the running value is kept; see config.get)");
+			return -ENOTSUP;
 		}
 	}
 	return 0;

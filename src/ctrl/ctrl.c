@@ -66,6 +66,8 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 	/* The exact worker count is known now: plan again (main.c checked an estimate). */
 	if (mem_check(cfg, n_workers, &c->mem, e) != 0)
 		return -EINVAL;
+	if (ctrl_stats_init(c) != 0)
+		return ctrl_errf(e, "$", "out of memory for statistics");
 	c->pool = rte_pktmbuf_pool_create("vsw_mbufs", c->mem.pool_mbufs, MEM_POOL_CACHE, 0,
 			(uint16_t)(RTE_PKTMBUF_HEADROOM + c->mem.data_room), rte_socket_id());
 	if (c->pool == NULL) {

@@ -61,8 +61,8 @@ int ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e);
  * untouched ports never stop forwarding. On failure everything is undone.
  * @param dry_run only validate and report
  * @param report if not NULL: what changes (ports_added, ports_removed, ...), new reference
- * @return 0 (config generation advanced unless @p dry_run), or a negative errno with @p e
- * naming the field of @p next.
+ * @return 0 (config generation advanced unless @p dry_run); -ENOTSUP when a change needs a
+ * restart; another negative errno otherwise; @p e names the field of @p next.
  */
 int ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_run,
 		json_t **report, struct ctrl_err *e);
@@ -72,6 +72,9 @@ void ctrl_port_close(struct vsw_ctrl *c, uint16_t slot);
 
 /** Logs one line saying what the port in @p slot is. */
 void ctrl_port_report(const struct vsw_ctrl *c, uint16_t slot);
+
+/** Allocates the statistics baselines (all zero). @return 0 or -ENOMEM. */
+int ctrl_stats_init(struct vsw_ctrl *c);
 
 /** Sets the statistics baseline of @p slot to now (a new port starts from zero). */
 void ctrl_stats_port_zero(struct vsw_ctrl *c, uint16_t slot);

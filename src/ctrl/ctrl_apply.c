@@ -14,22 +14,22 @@
 #include "ctrl.h"
 #include "vsw_log.h"
 
-/** What happens to one port. */
+/** What happens to a running port. */
 enum plan_op {
-	OP_KEEP = 0,  /* unchanged, or only live settings change */
-	OP_ADD,       /* new port: open into a free slot */
+	OP_KEEP = 0,  /* unchanged (or not a running port) */
+	OP_LIVE,      /* only live settings change: the new spec, no reopen */
 	OP_DEL,       /* port gone: close */
 	OP_REOPEN,    /* device settings changed: close, then open with the new spec */
 };
 
 /** The plan of one apply. */
 struct plan {
-	uint8_t op[VSW_MAX_PORTS];       /* by running slot: OP_KEEP, OP_DEL, OP_REOPEN */
-	int16_t next_of[VSW_MAX_PORTS];  /* by running slot: index in next->ports, or -1 */
+	uint8_t op[VSW_MAX_PORTS];       /* by running slot: enum plan_op */
 	int16_t slot_of[VSW_MAX_PORTS];  /* by index in next->ports: slot it gets */
 	uint8_t added[VSW_MAX_PORTS];    /* by index in next->ports: a new port */
 	struct cfg_port old[VSW_MAX_PORTS]; /* by slot: the running spec, for undo */
-	uint32_t n_del, n_add, n_reopen, n_live; /* counts for the report */
+	struct cfg_fdb_ix *cur_ix;       /* the running static MACs, sorted by key */
+	struct cfg_fdb_ix *next_ix;      /* those of next, sorted by key */
 };
 
 /* Index of the port named @p name in @p c, or -1. */
@@ -55,6 +55,16 @@ err_path_to_doc(struct ctrl_err *e, uint32_t slot, uint32_t doc)
 	snprintf(e->path, sizeof(e->path), "%s", path);
 }
 
+static void
+plan_free(struct plan *pl)
+{
+	if (pl == NULL)
+		return;
+	free(pl->cur_ix);
+	free(pl->next_ix);
+	free(pl);
+}
+
 /* Diffs the running ports against @p next into @p pl. */
 static void
 plan_ports(const struct vsw_ctrl *c, const struct vsw_config *next, struct plan *pl)
@@ -62,7 +72,6 @@ plan_ports(const struct vsw_ctrl *c, const struct vsw_config *next, struct plan 
 	uint32_t i, slot = 0;
 	int j;
 
-	memset(pl->next_of, 0xff, sizeof(pl->next_of));
 	for (i = 0; i < c->cfg.n_ports; i++) {
 		const struct cfg_port *p = &c->cfg.ports[i];
 
@@ -72,20 +81,17 @@ plan_ports(const struct vsw_ctrl *c, const struct vsw_config *next, struct plan 
 		j = port_index(next, p->name);
 		if (j < 0) {
 			pl->op[i] = OP_DEL;
-			pl->n_del++;
 			continue;
 		}
-		pl->next_of[i] = (int16_t)j;
 		pl->slot_of[j] = (int16_t)i;
 		switch (cfg_port_diff(p, &next->ports[j])) {
 		case CFG_PORT_SAME:
 			break;
 		case CFG_PORT_LIVE:
-			pl->n_live++;
+			pl->op[i] = OP_LIVE;
 			break;
 		case CFG_PORT_REOPEN:
 			pl->op[i] = OP_REOPEN;
-			pl->n_reopen++;
 			break;
 		}
 	}
@@ -98,30 +104,24 @@ plan_ports(const struct vsw_ctrl *c, const struct vsw_config *next, struct plan 
 			slot++;
 		pl->added[j] = 1;
 		pl->slot_of[j] = (int16_t)slot++;
-		pl->n_add++;
 	}
 }
 
-/* Static entries of @p a missing from @p b (same MAC, VLAN and port name). */
+/* True when @p b (sorted by @p ix) has static entry @p f: same MAC, VLAN and port name. */
 static bool
-fdb_has(const struct vsw_config *b, const struct cfg_fdb *f)
+fdb_has(const struct vsw_config *b, const struct cfg_fdb_ix *ix, const struct cfg_fdb *f)
 {
-	uint32_t i;
+	int i = cfg_fdb_find(b, ix, cfg_fdb_key(f));
 
-	for (i = 0; i < b->n_fdb; i++)
-		if (memcmp(b->fdb[i].mac, f->mac, 6) == 0 && b->fdb[i].vlan == f->vlan &&
-				strcmp(b->fdb[i].port, f->port) == 0)
-			return true;
-	return false;
+	return i >= 0 && strcmp(b->fdb[i].port, f->port) == 0;
 }
 
-static uint64_t
-fdb_key_of(const struct cfg_fdb *f)
+/* Forgets trailing empty slots. */
+static void
+ports_trim(struct vsw_ctrl *c)
 {
-	struct rte_ether_addr mac;
-
-	memcpy(mac.addr_bytes, f->mac, 6);
-	return dp_fdb_key((uint16_t)f->vlan, &mac);
+	while (c->cfg.n_ports > 0 && !cfg_port_used(&c->cfg.ports[c->cfg.n_ports - 1]))
+		c->cfg.n_ports--;
 }
 
 /* Takes the ports of the plan out of service: unpublished, their MACs forgotten, closed. */
@@ -174,28 +174,33 @@ port_open(struct vsw_ctrl *c, uint16_t slot, const struct cfg_port *spec, struct
 static void
 undo(struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl)
 {
+	uint8_t opened[VSW_MAX_PORTS] = { 0 };
 	struct ctrl_err e2;
 	uint32_t j;
 	uint16_t i;
 
+	/* Unpublish what this apply opened, then close it. */
 	for (j = 0; j < next->n_ports; j++) {
 		i = (uint16_t)pl->slot_of[j];
 		if ((pl->added[j] || pl->op[i] == OP_REOPEN) && c->ports[i].open) {
 			memset(&c->cfg.ports[i], 0, sizeof(c->cfg.ports[i]));
-			ctrl_publish(c, &e2);
-			ctrl_port_close(c, i);
+			opened[i] = 1;
 		}
 	}
+	if (ctrl_publish(c, &e2) != 0)
+		VSW_LOG(ERR, "undo: publish: %s\n", e2.msg);
+	for (i = 0; i < RTE_DIM(opened); i++)
+		if (opened[i])
+			ctrl_port_close(c, i);
 	for (i = 0; i < RTE_DIM(pl->op); i++)
-		if (pl->op[i] == OP_KEEP && cfg_port_used(&pl->old[i]))
+		if (pl->op[i] == OP_LIVE)
 			c->cfg.ports[i] = pl->old[i]; /* live settings back */
 	for (i = 0; i < RTE_DIM(pl->op); i++)
 		if ((pl->op[i] == OP_DEL || pl->op[i] == OP_REOPEN) && !c->ports[i].open &&
 				port_open(c, i, &pl->old[i], &e2) != 0)
 			VSW_LOG(ERR, "undo: cannot reopen port %s: %s: %s\n", pl->old[i].name,
 					e2.path, e2.msg);
-	while (c->cfg.n_ports > 0 && !cfg_port_used(&c->cfg.ports[c->cfg.n_ports - 1]))
-		c->cfg.n_ports--;
+	ports_trim(c);
 	if (ctrl_publish(c, &e2) != 0)
 		VSW_LOG(ERR, "undo: publish: %s\n", e2.msg);
 }
@@ -217,22 +222,22 @@ fdb_sync(struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *p
 		memcpy(list, next->fdb, next->n_fdb * sizeof(*list));
 	}
 	for (i = 0; i < c->cfg.n_fdb; i++)
-		if (!fdb_has(next, &c->cfg.fdb[i]))
-			dp_fdb_del(c->fdb, fdb_key_of(&c->cfg.fdb[i]));
+		if (!fdb_has(next, pl->next_ix, &c->cfg.fdb[i]))
+			dp_fdb_del(c->fdb, cfg_fdb_key(&c->cfg.fdb[i]));
 	for (i = 0; i < next->n_fdb; i++) {
 		struct cfg_fdb *f = &list[i];
 
 		f->port_idx = (uint16_t)port_index(&c->cfg, f->port);
-		if (fdb_has(&c->cfg, f) && pl->op[f->port_idx] != OP_REOPEN)
+		if (fdb_has(&c->cfg, pl->cur_ix, f) && pl->op[f->port_idx] != OP_REOPEN)
 			continue;
-		if (dp_fdb_add_static(c->fdb, fdb_key_of(f), f->port_idx) != 0) {
+		if (dp_fdb_add_static(c->fdb, cfg_fdb_key(f), f->port_idx) != 0) {
 			char path[64];
 
 			for (k = 0; k <= i; k++)
-				if (!fdb_has(&c->cfg, &list[k]))
-					dp_fdb_del(c->fdb, fdb_key_of(&list[k]));
+				if (!fdb_has(&c->cfg, pl->cur_ix, &list[k]))
+					dp_fdb_del(c->fdb, cfg_fdb_key(&list[k]));
 			for (k = 0; k < c->cfg.n_fdb; k++)
-				dp_fdb_add_static(c->fdb, fdb_key_of(&c->cfg.fdb[k]),
+				dp_fdb_add_static(c->fdb, cfg_fdb_key(&c->cfg.fdb[k]),
 						c->cfg.fdb[k].port_idx);
 			free(list);
 			snprintf(path, sizeof(path), "$.fdb[%u]", i);
@@ -259,17 +264,16 @@ plan_report(const struct vsw_ctrl *c, const struct vsw_config *next, const struc
 			json_array_append_new(del, json_string(c->cfg.ports[i].name));
 		else if (pl->op[i] == OP_REOPEN)
 			json_array_append_new(reo, json_string(c->cfg.ports[i].name));
-		else if (cfg_port_diff(&c->cfg.ports[i], &next->ports[pl->next_of[i]]) ==
-				CFG_PORT_LIVE)
+		else if (pl->op[i] == OP_LIVE)
 			json_array_append_new(live, json_string(c->cfg.ports[i].name));
 	}
 	for (i = 0; i < next->n_ports; i++)
 		if (pl->added[i])
 			json_array_append_new(add, json_string(next->ports[i].name));
 	for (i = 0; i < next->n_fdb; i++)
-		fdb_add += !fdb_has(&c->cfg, &next->fdb[i]);
+		fdb_add += !fdb_has(&c->cfg, pl->cur_ix, &next->fdb[i]);
 	for (i = 0; i < c->cfg.n_fdb; i++)
-		fdb_del += !fdb_has(next, &c->cfg.fdb[i]);
+		fdb_del += !fdb_has(next, pl->next_ix, &c->cfg.fdb[i]);
 	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:b}", "ports_added", add,
 			"ports_removed", del, "ports_reopened", reo, "ports_changed", live,
 			"fdb_added", fdb_add, "fdb_removed", fdb_del,
@@ -309,13 +313,19 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	if (rc != 0)
 		return rc;
 	pl = calloc(1, sizeof(*pl));
-	if (pl == NULL)
+	if (pl != NULL) {
+		pl->cur_ix = cfg_fdb_index(&c->cfg);
+		pl->next_ix = cfg_fdb_index(next);
+	}
+	if (pl == NULL || pl->cur_ix == NULL || pl->next_ix == NULL) {
+		plan_free(pl);
 		return ctrl_errf(e, "$", "out of memory");
+	}
 	plan_ports(c, next, pl);
 	if (report != NULL)
 		*report = plan_report(c, next, pl);
 	if (dry_run) {
-		free(pl);
+		plan_free(pl);
 		return 0;
 	}
 	rc = ports_remove(c, pl, e);
@@ -327,21 +337,20 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 			if (rc != 0)
 				err_path_to_doc(e, slot, j);
 		} else {
-			c->cfg.ports[slot] = next->ports[j]; /* live settings */
+			c->cfg.ports[slot] = next->ports[j]; /* same, or live settings */
 		}
 	}
 	if (rc == 0)
 		rc = fdb_sync(c, next, pl, e);
 	if (rc != 0) {
 		undo(c, next, pl);
-		free(pl);
+		plan_free(pl);
 		json_decref(report != NULL ? *report : NULL);
 		if (report != NULL)
 			*report = NULL;
 		return rc;
 	}
-	while (c->cfg.n_ports > 0 && !cfg_port_used(&c->cfg.ports[c->cfg.n_ports - 1]))
-		c->cfg.n_ports--;
+	ports_trim(c);
 	c->cfg.sw = next->sw;
 	c->fdb->aging = (uint64_t)next->sw.fdb_aging_s * c->tsc_hz;
 	rc = ctrl_publish(c, e);
@@ -351,7 +360,7 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	for (j = 0; j < RTE_DIM(pl->op); j++)
 		if (pl->op[j] == OP_DEL)
 			VSW_LOG(NOTICE, "port %s removed\n", pl->old[j].name);
-	free(pl);
+	plan_free(pl);
 	if (rc == 0)
 		c->cfg_gen++;
 	return rc;

@@ -256,6 +256,17 @@ server_accept(struct rpc_server *s)
 	}
 }
 
+/* Refuses a request line over the limit: the error, then the connection closes. */
+static void
+conn_refuse_oversize(const struct rpc_server *s, struct rpc_conn *c)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof(msg), "request longer than %zu bytes", s->lim.max_request);
+	conn_reply(c, error_reply(NULL, RPC_INVALID_REQUEST, msg, NULL));
+	c->closing = true;
+}
+
 /* Answers up to RPC_LINES_PER_ROUND complete lines of @p c (and the rest at EOF). */
 static void
 conn_serve(struct rpc_server *s, struct rpc_conn *c)
@@ -277,11 +288,7 @@ conn_serve(struct rpc_server *s, struct rpc_conn *c)
 			len = (size_t)(nl - (c->in + start));
 		}
 		if (len > s->lim.max_request) {
-			char msg[96];
-
-			snprintf(msg, sizeof(msg), "request longer than %zu bytes", s->lim.max_request);
-			conn_reply(c, error_reply(NULL, RPC_INVALID_REQUEST, msg, NULL));
-			c->closing = true;
+			conn_refuse_oversize(s, c);
 			break;
 		}
 		/* Blank lines (keep-alives, CR LF leftovers) are skipped. */
@@ -295,13 +302,8 @@ conn_serve(struct rpc_server *s, struct rpc_conn *c)
 	c->in_len -= start;
 	/* A line still growing past the limit is refused before it is complete. */
 	if (!c->closing && c->in_len > s->lim.max_request &&
-			memchr(c->in, '\n', c->in_len) == NULL) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "request longer than %zu bytes", s->lim.max_request);
-		conn_reply(c, error_reply(NULL, RPC_INVALID_REQUEST, msg, NULL));
-		c->closing = true;
-	}
+			memchr(c->in, '\n', c->in_len) == NULL)
+		conn_refuse_oversize(s, c);
 }
 
 static void

@@ -3,6 +3,7 @@
  * Statistics: the control thread sums the workers' plain counters (each written by one
  * worker only) and adds the devices' own counters. Read on demand, never on the datapath.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,13 +30,11 @@ struct ctrl_stats_base {
 	uint64_t drops[DP_DROP_MAX];                     /**< per reason, summed */
 };
 
-/* The base, allocated on first use (all zero). */
-static struct ctrl_stats_base *
-stats_base(struct vsw_ctrl *c)
+int
+ctrl_stats_init(struct vsw_ctrl *c)
 {
-	if (c->base == NULL)
-		c->base = calloc(1, sizeof(*c->base));
-	return c->base;
+	c->base = calloc(1, sizeof(*c->base));
+	return c->base != NULL ? 0 : -ENOMEM;
 }
 
 /* Sum of one port's counters over the workers. */
@@ -64,8 +63,6 @@ stats_port_since(const struct vsw_ctrl *c, uint16_t port, struct dp_port_ctr *t)
 	const struct dp_port_ctr *b;
 
 	stats_port_sum(c, port, t);
-	if (c->base == NULL)
-		return;
 	b = &c->base->port[port];
 	t->rx_pkts -= b->rx_pkts;
 	t->rx_bytes -= b->rx_bytes;
@@ -135,9 +132,9 @@ stats_ports(const struct vsw_ctrl *c)
 	return a;
 }
 
-/* Value of worker counter @p k of worker @p w since the baseline. */
+/* Worker counter @p k of worker @p w as the worker has it (since start). */
 static uint64_t
-worker_ctr(const struct vsw_ctrl *c, uint16_t w, int k)
+worker_raw(const struct vsw_ctrl *c, uint16_t w, int k)
 {
 	const struct dp_worker *d = &c->workers[w]->dp;
 	uint64_t v = 0;
@@ -147,7 +144,19 @@ worker_ctr(const struct vsw_ctrl *c, uint16_t w, int k)
 	WORKER_CTRS(WCTR_GET_)
 	}
 #undef WCTR_GET_
-	return v - (c->base != NULL ? c->base->worker[w][k] : 0);
+	return v;
+}
+
+/* Drops for reason @p r summed over the workers (since start). */
+static uint64_t
+drops_raw(const struct vsw_ctrl *c, int r)
+{
+	uint64_t n = 0;
+	uint16_t w;
+
+	for (w = 0; w < c->n_workers; w++)
+		n += c->workers[w]->dp.drops[r];
+	return n;
 }
 
 static json_t *
@@ -174,7 +183,8 @@ stats_workers(const struct vsw_ctrl *c)
 		o = json_pack("{s:i, s:i, s:I, s:o}", "id", w, "lcore", pw->lcore,
 				"heartbeat", (json_int_t)pw->heartbeat, "rx_queues", rxq);
 		for (k = 0; k < WCTR_MAX; k++)
-			json_object_set_new(o, names[k], json_integer((json_int_t)worker_ctr(c, w, k)));
+			json_object_set_new(o, names[k], json_integer((json_int_t)(worker_raw(c, w, k) -
+					c->base->worker[w][k])));
 #ifdef VSW_CYCLE_STATS
 		{
 			json_t *sc = json_object();
@@ -195,14 +205,10 @@ stats_drops(const struct vsw_ctrl *c)
 {
 	json_t *o = json_object();
 	uint64_t total = 0, n;
-	uint16_t w;
 	int r;
 
 	for (r = 0; r < DP_DROP_MAX; r++) {
-		for (n = 0, w = 0; w < c->n_workers; w++)
-			n += c->workers[w]->dp.drops[r];
-		if (c->base != NULL)
-			n -= c->base->drops[r];
+		n = drops_raw(c, r) - c->base->drops[r];
 		json_object_set_new(o, dp_drop_name(r), json_integer((json_int_t)n));
 		total += n;
 	}
@@ -213,10 +219,7 @@ stats_drops(const struct vsw_ctrl *c)
 void
 ctrl_stats_port_zero(struct vsw_ctrl *c, uint16_t slot)
 {
-	struct ctrl_stats_base *b = stats_base(c);
-
-	if (b != NULL)
-		stats_port_sum(c, slot, &b->port[slot]);
+	stats_port_sum(c, slot, &c->base->port[slot]);
 	if (c->ports[slot].open)
 		rte_eth_stats_reset(c->ports[slot].eth_id);
 }
@@ -224,19 +227,15 @@ ctrl_stats_port_zero(struct vsw_ctrl *c, uint16_t slot)
 void
 ctrl_stats_reset(struct vsw_ctrl *c)
 {
-	struct ctrl_stats_base *b = stats_base(c);
+	struct ctrl_stats_base *b = c->base;
 	uint16_t i, w;
 	int k;
 
-	if (b == NULL)
-		return;
-	memset(b, 0, sizeof(*b)); /* worker_ctr() below must read raw values */
 	for (w = 0; w < c->n_workers; w++)
 		for (k = 0; k < WCTR_MAX; k++)
-			b->worker[w][k] = worker_ctr(c, w, k);
+			b->worker[w][k] = worker_raw(c, w, k);
 	for (k = 0; k < DP_DROP_MAX; k++)
-		for (w = 0; w < c->n_workers; w++)
-			b->drops[k] += c->workers[w]->dp.drops[k];
+		b->drops[k] = drops_raw(c, k);
 	for (i = 0; i < c->cfg.n_ports; i++)
 		if (cfg_port_used(&c->cfg.ports[i]))
 			ctrl_stats_port_zero(c, i);
