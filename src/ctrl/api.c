@@ -264,20 +264,23 @@ api_port_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
 static json_t *
 api_port_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
+	static const char *const sections[] = { "fdb", "acl" };
 	const char *name = str_param(p, "name");
 	int k = port_doc_index(a->c, name, NULL);
 	json_t *doc, *fdb, *f;
-	size_t i;
+	size_t i, s;
 
 	if (k < 0)
 		return no_port(err, name);
 	doc = doc_edit(a, "ports", (size_t)k, NULL);
-	/* Its static MAC entries go with it. */
-	fdb = json_object_get(doc, "fdb");
-	for (i = json_array_size(fdb); i-- > 0;) {
-		f = json_array_get(fdb, i);
-		if (strcmp(json_string_value(json_object_get(f, "port")), name) == 0)
-			json_array_remove(fdb, i);
+	/* Its static MAC entries and ACL rules go with it. */
+	for (s = 0; s < RTE_DIM(sections); s++) {
+		fdb = json_object_get(doc, sections[s]);
+		for (i = json_array_size(fdb); i-- > 0;) {
+			f = json_array_get(fdb, i);
+			if (strcmp(json_string_value(json_object_get(f, "port")), name) == 0)
+				json_array_remove(fdb, i);
+		}
 	}
 	return apply_doc(a, doc, false, NULL, err);
 }
@@ -496,6 +499,63 @@ api_fdb_flush(struct vsw_api *a, json_t *p, struct rpc_error *err)
 }
 
 static json_t *
+api_acl_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	return element_apply(a, "acl", a->c->cfg.n_acl, p, err);
+}
+
+static json_t *
+api_acl_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	json_t *ix = json_object_get(p, "index");
+	const char *name = str_param(p, "name"), *port = str_param(p, "port");
+	uint32_t i;
+
+	if (ix != NULL) {
+		if ((json_int_t)a->c->cfg.n_acl <= json_integer_value(ix))
+			return rpc_errf(err, RPC_NOT_FOUND, "params.index", "there are %u rules",
+					a->c->cfg.n_acl);
+		return apply_doc(a, doc_edit(a, "acl", (size_t)json_integer_value(ix), NULL),
+				false, NULL, err);
+	}
+	if (name == NULL)
+		return rpc_errf(err, RPC_INVALID_PARAMS, "params", "give index, or name (and port)");
+	for (i = 0; i < a->c->cfg.n_acl; i++)
+		if (strcmp(a->c->cfg.acl[i].name, name) == 0 &&
+				(port == NULL || strcmp(a->c->cfg.acl[i].port, port) == 0))
+			return apply_doc(a, doc_edit(a, "acl", i, NULL), false, NULL, err);
+	return rpc_errf(err, RPC_NOT_FOUND, "params.name", "no rule is named \"%.64s\"", name);
+}
+
+/* The "port" filter of @p p: NULL (all), or a running port's name (else an error). */
+static int
+port_filter(struct vsw_api *a, json_t *p, const char **port, struct rpc_error *err)
+{
+	*port = str_param(p, "port");
+	if (*port != NULL && port_doc_index(a->c, *port, NULL) < 0) {
+		rpc_errf(err, RPC_NOT_FOUND, "params.port", "no port is named \"%.64s\"", *port);
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *
+api_acl_list(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	const char *port;
+
+	return port_filter(a, p, &port, err) != 0 ? NULL : ctrl_acl_json(a->c, port);
+}
+
+static json_t *
+api_acl_meter(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	const char *port;
+
+	return port_filter(a, p, &port, err) != 0 ? NULL : ctrl_meter_json(a->c, port);
+}
+
+static json_t *
 api_stats_get(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
 	json_t *st = ctrl_stats_json(a->c);
@@ -555,8 +615,8 @@ static const struct api_method methods[] = {
 	  END_P } },
 	{ "port.del", api_port_del, true, false, "remove a port (and its static MACs)",
 	  { NAME_P, END_P } },
-	{ "port.set", api_port_set, true, true, "change keys of a port (admin and vlan live; "
-	  "others reopen the port)", { NAME_P, END_P } },
+	{ "port.set", api_port_set, true, true, "change keys of a port (admin, vlan, security, "
+	  "pvlan and mirror live; others reopen the port)", { NAME_P, END_P } },
 	{ "port.list", api_port_list, false, false, "the ports, one row each", { END_P } },
 	{ "port.show", api_port_show, false, false, "one port: config, state, counters",
 	  { NAME_P, END_P } },
@@ -571,6 +631,19 @@ static const struct api_method methods[] = {
 	  { { "mac", A_STR, true, "MAC" }, VLAN_P("VLAN (default 1)"), END_P } },
 	{ "fdb.flush", api_fdb_flush, true, false, "remove learned entries",
 	  { { "port", A_STR, false, "only this port" }, VLAN_P("only this VLAN"), END_P } },
+	{ "acl.add", api_acl_add, true, true, "append an ACL rule: params are a rule object as "
+	  "in the config's \"acl\"", { { "port", A_STR, true, "port name" },
+	  { "direction", A_STR, true, "in, out or both" },
+	  { "action", A_STR, true, "allow, deny or meter" }, END_P } },
+	{ "acl.del", api_acl_del, true, false, "remove an ACL rule by index or name",
+	  { { "index", A_INT, false, "its index in acl.list", 0, CFG_MAX_ACL },
+	    { "name", A_STR, false, "its name" },
+	    { "port", A_STR, false, "with name: the rule's port" }, END_P } },
+	{ "acl.list", api_acl_list, false, false, "ACL rules with their counters per direction",
+	  { { "port", A_STR, false, "only this port's" }, END_P } },
+	{ "acl.meter", api_acl_meter, false, false, "metering report: bytes and frames per "
+	  "meter rule and direction, per port", { { "port", A_STR, false, "only this port" },
+	  END_P } },
 	{ "stats.get", api_stats_get, false, false, "counters: ports, queues, workers, drop "
 	  "reasons, MAC table", { { "reset", A_BOOL, false, "then start counting from zero" },
 	  END_P } },

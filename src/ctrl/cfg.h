@@ -23,6 +23,10 @@
 #define CFG_MAX_EAL_ARGS 32
 /** Most static MAC entries. */
 #define CFG_MAX_STATIC_FDB 65536
+/** Most MACs a port may list as its own (security.macs). */
+#define CFG_MAX_PORT_MACS 8
+/** Most ACL rules in a document (all ports). */
+#define CFG_MAX_ACL 16384
 
 /** Port types. */
 enum cfg_port_type {
@@ -34,6 +38,71 @@ enum cfg_port_type {
 enum cfg_vhost_mode {
 	CFG_VHOST_SERVER = 0, /**< vswd creates the socket, QEMU connects */
 	CFG_VHOST_CLIENT,     /**< QEMU is the server; vswd connects and reconnects */
+};
+
+/** Private VLAN roles of a port (cfg_port.pvlan_mode). */
+enum cfg_pvlan_mode {
+	CFG_PVLAN_NONE = 0,     /**< an ordinary port */
+	CFG_PVLAN_PROMISCUOUS,  /**< reaches every port of its primary VLAN */
+	CFG_PVLAN_ISOLATED,     /**< reaches only promiscuous ports */
+	CFG_PVLAN_COMMUNITY,    /**< reaches promiscuous ports and its own community */
+};
+
+/** Port mirroring roles (cfg_port.mirror). */
+enum cfg_mirror {
+	CFG_MIRROR_NONE = 0,     /**< not mirrored */
+	CFG_MIRROR_SOURCE,       /**< every frame it receives or sends is copied */
+	CFG_MIRROR_DESTINATION,  /**< receives the copies */
+};
+
+/** ACL rule directions, from the port's (the VM's) side: bit set. */
+enum cfg_acl_dir {
+	CFG_ACL_IN = 1,    /**< frames the switch sends to the port ("inbound" to the VM) */
+	CFG_ACL_OUT = 2,   /**< frames the switch receives from the port ("outbound") */
+	CFG_ACL_BOTH = 3,  /**< both */
+};
+
+/** ACL rule actions. */
+enum cfg_acl_action {
+	CFG_ACL_ALLOW = 0,  /**< forward */
+	CFG_ACL_DENY,       /**< drop (acl_deny) */
+	CFG_ACL_METER,      /**< count in the metering report; forwarding is decided apart */
+};
+
+/** "security" of a port: the Hyper-V port protections. */
+struct cfg_sec {
+	uint32_t n_macs;                      /**< entries in macs */
+	uint8_t macs[CFG_MAX_PORT_MACS][6];   /**< the port's own MACs */
+	bool mac_spoofing;    /**< true: any source MAC; false: only macs[] */
+	bool dhcp_guard;      /**< drop DHCP server messages from the port */
+	bool dhcp_server;     /**< the port is an authorized DHCP server (guard exempt) */
+	bool router_guard;    /**< drop router advertisements and redirects from the port */
+	uint32_t storm_limit; /**< broadcast + multicast + unknown unicast pps, 0: none */
+};
+
+/** One entry of "acl": a rule of one port. */
+struct cfg_acl {
+	char port[CFG_NAME_LEN];  /**< port name */
+	char name[CFG_NAME_LEN];  /**< optional label ("" = none) */
+	uint32_t dir;             /**< enum cfg_acl_dir */
+	uint32_t action;          /**< enum cfg_acl_action */
+	uint8_t has_lmac;         /**< local_mac given */
+	uint8_t has_rmac;         /**< remote_mac given */
+	uint8_t lmac[6];          /**< local (the port's side) MAC */
+	uint8_t rmac[6];          /**< remote MAC */
+	uint8_t family;           /**< 4 or 6 when an IP address is given, else 0 */
+	uint8_t lip_len;          /**< local prefix length; 0 with has_lip = 0: any */
+	uint8_t rip_len;          /**< remote prefix length */
+	uint8_t has_lip;          /**< local_ip given */
+	uint8_t has_rip;          /**< remote_ip given */
+	uint8_t lip[16];          /**< local address (IPv4: first 4 bytes) */
+	uint8_t rip[16];          /**< remote address */
+	uint32_t protocol;        /**< IP protocol, 256 = any */
+	uint16_t lport[2];        /**< local TCP/UDP port range [first, last] */
+	uint16_t rport[2];        /**< remote TCP/UDP port range */
+	uint32_t weight;          /**< extended rules: 1..65535 (higher first); 0: a basic rule */
+	bool stateful;            /**< allow the return traffic of flows it allows */
+	uint16_t port_idx;        /**< resolved port index (cfg_check) */
 };
 
 /** The "dpdk" section: EAL settings (all need a restart to change). */
@@ -56,6 +125,8 @@ struct cfg_switch {
 	uint32_t fdb_aging_s;     /**< idle seconds before a learned entry is removed, 0: never */
 	uint32_t stats_interval_s; /**< print statistics every N seconds, 0: only on SIGUSR1 */
 	bool flow_cache;          /**< workers use their exact-match flow cache */
+	uint32_t acl_flows_max;   /**< most flows of stateful ACL rules tracked at once */
+	uint32_t acl_flow_timeout_s; /**< idle seconds before a stateful flow is forgotten */
 };
 
 /** The "api" section: the JSON-RPC control socket (a restart changes it). */
@@ -83,6 +154,10 @@ struct cfg_port {
 	uint32_t access_vlan;      /**< access: the VLAN */
 	uint32_t native_vlan;      /**< trunk: native VLAN, 0 = none */
 	uint64_t vlans[DP_VLAN_WORDS]; /**< membership: the access VLAN, or trunk allowed + native */
+	struct cfg_sec sec;        /**< "security" */
+	uint32_t pvlan_mode;       /**< enum cfg_pvlan_mode ("pvlan.mode") */
+	uint32_t pvlan_secondary;  /**< isolated/community: secondary VLAN ID ("pvlan.secondary") */
+	uint32_t mirror;           /**< enum cfg_mirror */
 };
 
 /** One entry of "fdb": a static MAC. */
@@ -103,6 +178,8 @@ struct vsw_config {
 	struct cfg_port ports[VSW_MAX_PORTS]; /**< "ports", index = vswd port index */
 	uint32_t n_fdb;              /**< entries in fdb */
 	struct cfg_fdb *fdb;         /**< "fdb" (malloc'd, n_fdb entries) */
+	uint32_t n_acl;              /**< entries in acl */
+	struct cfg_acl *acl;         /**< "acl" (malloc'd, n_acl entries) */
 };
 
 /**
@@ -171,6 +248,12 @@ uint32_t cfg_port_count(const struct vsw_config *c);
 
 /** Releases what @p c owns. */
 void cfg_free(struct vsw_config *c);
+
+/** True when the ACL rules of @p a and @p b are the same list. */
+bool cfg_acl_equal(const struct vsw_config *a, const struct vsw_config *b);
+
+/** Rule @p r alone as its JSON object (an element of "acl"). */
+json_t *cfg_acl_emit(const struct cfg_acl *r);
 
 /** The port of @p c named @p name, or NULL. */
 const struct cfg_port *cfg_port_find(const struct vsw_config *c, const char *name);

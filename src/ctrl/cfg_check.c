@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "cfg_policy.h"
 #include "cfg_schema.h"
 #include "fdb.h"
 #include "vsw_log.h"
@@ -226,5 +227,6 @@ cfg_check(struct vsw_config *c, struct ctrl_err *e)
 		if (rc != 0)
 			return rc;
 	}
-	return check_fdb_dups(c, e);
+	rc = check_fdb_dups(c, e);
+	return rc != 0 ? rc : cfg_check_policy(c, e);
 }

@@ -6,6 +6,7 @@
 #include <rte_ether.h>
 
 #include "cfg.h"
+#include "cfg_policy.h"
 #include "cfg_schema.h"
 
 static const char *const port_types[] = { "dpdk", "vhost-user", NULL };
@@ -107,6 +108,13 @@ static const struct cfg_item switch_items[] = {
 	{ .key = "flow_cache", .type = CFG_T_BOOL, .off = offsetof(struct cfg_switch, flow_cache),
 	  .def = 1, .live = true,
 	  .help = "remember each flow's forwarding decision per worker (exact-match cache)" },
+	{ .key = "acl_flows_max", .type = CFG_T_UINT,
+	  .off = offsetof(struct cfg_switch, acl_flows_max), .min = 64, .max = 1 << 24,
+	  .def = 65536, .help = "most flows of stateful ACL rules tracked at once" },
+	{ .key = "acl_flow_timeout_s", .type = CFG_T_UINT,
+	  .off = offsetof(struct cfg_switch, acl_flow_timeout_s), .min = 1, .max = 86400,
+	  .def = 300, .live = true,
+	  .help = "idle seconds after which a stateful ACL flow's return traffic is no longer allowed" },
 	CFG_ITEM_END
 };
 
@@ -279,6 +287,16 @@ static const struct cfg_item port_items[] = {
 	  .live = true,
 	  .help = "VLAN mode: {\"mode\": \"access\", \"vlan\": N} or "
 		  "{\"mode\": \"trunk\", \"allowed\": [...], \"native\": N}" },
+	{ .key = "security", .type = CFG_T_FUNC, .fn = cfg_parse_security,
+	  .emit = cfg_emit_security, .live = true,
+	  .help = "port protections: macs, mac_spoofing, dhcp_guard, dhcp_server, router_guard, "
+		  "storm_limit" },
+	{ .key = "pvlan", .type = CFG_T_FUNC, .fn = cfg_parse_pvlan, .emit = cfg_emit_pvlan,
+	  .live = true, .help = "private VLAN role: {\"mode\": \"isolated\"|\"community\"|"
+		  "\"promiscuous\", \"secondary\": N}; \"vlan\" is the primary" },
+	{ .key = "mirror", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, mirror),
+	  .names = cfg_mirror_names, .def = CFG_MIRROR_NONE, .live = true,
+	  .help = "port mirroring: none, source (copied) or destination (gets the copies)" },
 	CFG_ITEM_END
 };
 
@@ -298,26 +316,13 @@ parse_port(json_t *a, size_t i, void *obj, const char *path, struct ctrl_err *e)
 static int
 parse_mac(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
-	struct cfg_fdb *f = obj;
-	struct rte_ether_addr a;
-
-	if (!json_is_string(v) || rte_ether_unformat_addr(json_string_value(v), &a) != 0)
-		return ctrl_errf(e, path, "expected a MAC address \"xx:xx:xx:xx:xx:xx\"");
-	if (!rte_is_unicast_ether_addr(&a) || rte_is_zero_ether_addr(&a))
-		return ctrl_errf(e, path, "a static entry needs a non-zero unicast MAC");
-	memcpy(f->mac, a.addr_bytes, 6);
-	return 0;
+	return cfg_mac_parse(v, ((struct cfg_fdb *)obj)->mac, path, e);
 }
 
 static json_t *
 emit_mac(const void *obj)
 {
-	const uint8_t *m = ((const struct cfg_fdb *)obj)->mac;
-	char buf[RTE_ETHER_ADDR_FMT_SIZE];
-
-	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-			m[4], m[5]);
-	return json_string(buf);
+	return cfg_mac_json(((const struct cfg_fdb *)obj)->mac);
 }
 
 static const struct cfg_item fdb_items[] = {
@@ -463,6 +468,8 @@ static const struct cfg_item top_items[] = {
 	  .help = "the ports" },
 	{ .key = "fdb", .type = CFG_T_FUNC, .fn = parse_fdb, .emit = emit_fdb, .live = true,
 	  .help = "static MAC entries" },
+	{ .key = "acl", .type = CFG_T_FUNC, .fn = cfg_parse_acl, .emit = cfg_emit_acl,
+	  .live = true, .help = "port ACL rules" },
 	CFG_ITEM_END
 };
 
@@ -542,6 +549,9 @@ cfg_free(struct vsw_config *c)
 	free(c->fdb);
 	c->fdb = NULL;
 	c->n_fdb = 0;
+	free(c->acl);
+	c->acl = NULL;
+	c->n_acl = 0;
 }
 
 int

@@ -43,6 +43,11 @@ ctrl_workers_create(struct vsw_ctrl *c, struct ctrl_err *e)
 		pw->dp.learn_repost = c->tsc_hz / 10;
 		pw->dp.fdb = c->fdb;
 		pw->dp.pool = c->pool;
+		snprintf(name, sizeof(name), "vsw_conn_%u", i);
+		pw->dp.conn = dp_conn_local_create(name, c->conn, rte_lcore_to_socket_id(lcore));
+		if (pw->dp.conn == NULL)
+			return ctrl_errf(e, "$.dpdk.memory_mb", "flow ring of worker %u: %s", i,
+					rte_strerror(rte_errno));
 		i++;
 	}
 	return 0;
@@ -88,6 +93,14 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 				rte_strerror(rte_errno));
 		goto fail;
 	}
+	c->conn = dp_conn_create("vsw_conn", cfg->sw.acl_flows_max,
+			(uint64_t)cfg->sw.acl_flow_timeout_s * c->tsc_hz, c->sh.qsv,
+			(int)rte_socket_id());
+	if (c->conn == NULL) {
+		ctrl_errf(e, "$.switch.acl_flows_max", "cannot create the ACL flow table: %s",
+				rte_strerror(rte_errno));
+		goto fail;
+	}
 	if (ctrl_workers_create(c, e) != 0)
 		goto fail;
 	/* Workers always find a snapshot, even before the first port. */
@@ -107,6 +120,7 @@ ctrl_publish(struct vsw_ctrl *c, struct ctrl_err *e)
 	s = snap_build(&c->cfg, c->ports, c->n_workers, c->gen + 1, e);
 	if (s == NULL)
 		return -ENOMEM;
+	s->acl = c->acl;
 	old = c->sh.snap;
 	__atomic_store_n(&c->sh.snap, s, __ATOMIC_RELEASE);
 	c->gen++;
@@ -177,10 +191,13 @@ ctrl_poll(struct vsw_ctrl *c)
 	bool changed = false;
 	uint16_t i;
 
-	for (i = 0; i < c->n_workers; i++)
+	for (i = 0; i < c->n_workers; i++) {
 		dp_fdb_drain(c->fdb, c->workers[i]->dp.learn_ring, now);
+		dp_conn_drain(c->conn, c->workers[i]->dp.conn->ring, now);
+	}
 	if (now >= c->next_age) {
 		dp_fdb_age(c->fdb, now);
+		dp_conn_age(c->conn, now);
 		c->next_age = now + c->tsc_hz;
 	}
 	if (now >= c->next_state) {
@@ -225,6 +242,7 @@ ctrl_fini(struct vsw_ctrl *c)
 		if (c->workers[i] == NULL)
 			continue;
 		rte_ring_free(c->workers[i]->dp.learn_ring);
+		dp_conn_local_free(c->workers[i]->dp.conn);
 		rte_free(c->workers[i]);
 		c->workers[i] = NULL;
 	}
@@ -232,6 +250,10 @@ ctrl_fini(struct vsw_ctrl *c)
 	c->sh.snap = NULL;
 	dp_fdb_free(c->fdb);
 	c->fdb = NULL;
+	acl_set_free(c->acl);
+	c->acl = NULL;
+	dp_conn_free(c->conn);
+	c->conn = NULL;
 	rte_free(c->sh.qsv);
 	c->sh.qsv = NULL;
 	rte_mempool_free(c->pool);

@@ -16,7 +16,9 @@
 #include <jansson.h>
 #include <rte_mempool.h>
 
+#include "acl_build.h"
 #include "cfg.h"
+#include "conn.h"
 #include "fdb.h"
 #include "mem.h"
 #include "port.h"
@@ -29,6 +31,8 @@ struct vsw_ctrl {
 	struct mem_plan mem;                  /**< memory plan the pool was sized by */
 	struct rte_mempool *pool;             /**< every mbuf of the switch */
 	struct dp_fdb *fdb;                   /**< MAC table (this thread writes it) */
+	struct dp_acl_set *acl;               /**< ACL classifier of cfg.acl (in the snapshot) */
+	struct dp_conn *conn;                 /**< stateful ACL flows (this thread writes it) */
 	struct pmd_shared sh;                 /**< what the workers read */
 	uint16_t n_workers;                   /**< worker lcores */
 	struct pmd_worker *workers[VSW_MAX_WORKERS]; /**< worker contexts */
@@ -99,6 +103,18 @@ void ctrl_fini(struct vsw_ctrl *c);
 
 /** Statistics of the running switch, since the last reset as a JSON object (caller owns the reference). */
 json_t *ctrl_stats_json(const struct vsw_ctrl *c);
+
+/**
+ * The ACL rules (of port @p port, NULL: all) with their index in "acl" and their counters
+ * per direction, and the number of stateful flows. @return a new reference.
+ */
+json_t *ctrl_acl_json(const struct vsw_ctrl *c, const char *port);
+
+/**
+ * The metering report: per port (only @p port when not NULL), its meter rules with frames and
+ * bytes per direction. @return a new reference.
+ */
+json_t *ctrl_meter_json(const struct vsw_ctrl *c, const char *port);
 
 /** Prints the statistics: a table for people, then one "vswd-stats {...}" JSON line. */
 void ctrl_stats_print(const struct vsw_ctrl *c);

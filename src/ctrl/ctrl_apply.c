@@ -150,6 +150,7 @@ ports_remove(struct vsw_ctrl *c, const struct plan *pl, struct ctrl_err *e)
 		if (pl->op[i] != OP_DEL && pl->op[i] != OP_REOPEN)
 			continue;
 		dp_fdb_flush(c->fdb, i, DP_FDB_ANY, true);
+		dp_conn_flush(c->conn, i);
 		ctrl_port_close(c, i);
 	}
 	return 0;
@@ -274,12 +275,75 @@ plan_report(const struct vsw_ctrl *c, const struct vsw_config *next, const struc
 		fdb_add += !fdb_has(&c->cfg, pl->cur_ix, &next->fdb[i]);
 	for (i = 0; i < c->cfg.n_fdb; i++)
 		fdb_del += !fdb_has(next, pl->next_ix, &c->cfg.fdb[i]);
-	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:b}", "ports_added", add,
+	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:b, s:b}", "ports_added", add,
 			"ports_removed", del, "ports_reopened", reo, "ports_changed", live,
 			"fdb_added", fdb_add, "fdb_removed", fdb_del,
 			"switch_changed", c->cfg.sw.fdb_aging_s != next->sw.fdb_aging_s ||
 			c->cfg.sw.stats_interval_s != next->sw.stats_interval_s ||
-			c->cfg.sw.flow_cache != next->sw.flow_cache);
+			c->cfg.sw.flow_cache != next->sw.flow_cache ||
+			c->cfg.sw.acl_flow_timeout_s != next->sw.acl_flow_timeout_s,
+			"acl_changed", !cfg_acl_equal(&c->cfg, next));
+}
+
+/*
+ * Whether the classifier must be rebuilt: the rules changed, or ports they name may get
+ * other slots (added, removed, reopened).
+ */
+static bool
+acl_rebuild(const struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl)
+{
+	uint32_t i;
+
+	if (!cfg_acl_equal(&c->cfg, next))
+		return true;
+	if (next->n_acl == 0)
+		return false;
+	for (i = 0; i < RTE_DIM(pl->op); i++)
+		if (pl->op[i] == OP_DEL || pl->op[i] == OP_REOPEN)
+			return true;
+	for (i = 0; i < next->n_ports; i++)
+		if (pl->added[i])
+			return true;
+	return false;
+}
+
+/*
+ * Makes @p acl (built for @p next) and the rules of @p next the running ones; the old set
+ * and rules go to @p old_acl, @p old_r, @p old_n (freed by acl_retire() after the publish).
+ */
+static int
+acl_swap(struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl,
+		struct dp_acl_set *acl, struct dp_acl_set **old_acl, struct cfg_acl **old_r,
+		uint32_t *old_n, struct ctrl_err *e)
+{
+	struct cfg_acl *list = NULL;
+	uint32_t i;
+
+	if (next->n_acl > 0) {
+		list = malloc(next->n_acl * sizeof(*list));
+		if (list == NULL)
+			return ctrl_errf(e, "$.acl", "out of memory");
+		memcpy(list, next->acl, next->n_acl * sizeof(*list));
+		for (i = 0; i < next->n_acl; i++)
+			list[i].port_idx = (uint16_t)pl->slot_of[list[i].port_idx];
+	}
+	*old_acl = c->acl;
+	*old_r = c->cfg.acl;
+	*old_n = c->cfg.n_acl;
+	c->acl = acl;
+	c->cfg.acl = list;
+	c->cfg.n_acl = next->n_acl;
+	return 0;
+}
+
+/* After the publish that dropped @p old: carries unchanged rules' counts, frees the old set. */
+static void
+acl_retire(struct vsw_ctrl *c, struct dp_acl_set *old, struct cfg_acl *old_r, uint32_t old_n)
+{
+	if (c->acl != NULL && acl_carry(c->acl, c->cfg.acl, c->cfg.n_acl, old, old_r, old_n) != 0)
+		VSW_LOG(WARNING, "acl: out of memory: rule counters start from zero\n");
+	acl_set_free(old);
+	free(old_r);
 }
 
 /* The mbuf pool was sized at start: refuses a config whose ports need more mbufs. */
@@ -301,6 +365,10 @@ int
 ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_run,
 		json_t **report, struct ctrl_err *e)
 {
+	struct dp_acl_set *acl = NULL, *old_acl = NULL;
+	struct cfg_acl *old_r = NULL;
+	uint32_t old_n = 0;
+	bool new_acl;
 	struct plan *pl;
 	uint32_t j;
 	int rc;
@@ -322,9 +390,18 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 		return ctrl_errf(e, "$", "out of memory");
 	}
 	plan_ports(c, next, pl);
+	new_acl = acl_rebuild(c, next, pl);
+	if (new_acl && next->n_acl > 0) {
+		acl = acl_build(next, pl->slot_of, c->n_workers, e);
+		if (acl == NULL) {
+			plan_free(pl);
+			return -EINVAL;
+		}
+	}
 	if (report != NULL)
 		*report = plan_report(c, next, pl);
 	if (dry_run) {
+		acl_set_free(acl);
 		plan_free(pl);
 		return 0;
 	}
@@ -342,7 +419,10 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	}
 	if (rc == 0)
 		rc = fdb_sync(c, next, pl, e);
+	if (rc == 0 && new_acl)
+		rc = acl_swap(c, next, pl, acl, &old_acl, &old_r, &old_n, e);
 	if (rc != 0) {
+		acl_set_free(acl);
 		undo(c, next, pl);
 		plan_free(pl);
 		json_decref(report != NULL ? *report : NULL);
@@ -353,7 +433,12 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	ports_trim(c);
 	c->cfg.sw = next->sw;
 	c->fdb->aging = (uint64_t)next->sw.fdb_aging_s * c->tsc_hz;
+	c->conn->timeout = (uint64_t)next->sw.acl_flow_timeout_s * c->tsc_hz;
 	rc = ctrl_publish(c, e);
+	if (rc == 0 && new_acl)
+		acl_retire(c, old_acl, old_r, old_n);
+	else if (new_acl)
+		free(old_r); /* the published snapshot may still use old_acl: leaked */
 	for (j = 0; rc == 0 && j < next->n_ports; j++)
 		if (pl->added[j] || pl->op[pl->slot_of[j]] == OP_REOPEN)
 			ctrl_port_report(c, (uint16_t)pl->slot_of[j]);

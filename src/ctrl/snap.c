@@ -21,6 +21,99 @@ snap_txqs(const struct pmd_port *pp, uint16_t *q)
 	return n;
 }
 
+/* The protections, private VLAN role and mirroring of port @p cp (ACL flags: snap_acl). */
+static void
+snap_port_policy(struct dp_port *dp, const struct cfg_port *cp)
+{
+	uint32_t i;
+
+	dp->sec = 0;
+	if (!cp->sec.mac_spoofing) {
+		dp->sec |= DP_SEC_MACS;
+		dp->n_macs = (uint8_t)cp->sec.n_macs;
+		for (i = 0; i < cp->sec.n_macs; i++)
+			dp->macs[i] = dp_mac64(cp->sec.macs[i]);
+	}
+	if (cp->sec.dhcp_guard && !cp->sec.dhcp_server)
+		dp->sec |= DP_SEC_DHCP;
+	if (cp->sec.router_guard)
+		dp->sec |= DP_SEC_ROUTER;
+	dp->storm_pps = cp->sec.storm_limit;
+	switch (cp->pvlan_mode) {
+	case CFG_PVLAN_PROMISCUOUS:
+		dp->pvlan = DP_PVLAN_PROMISC;
+		break;
+	case CFG_PVLAN_ISOLATED:
+		dp->pvlan = DP_PVLAN_ISOLATED;
+		break;
+	case CFG_PVLAN_COMMUNITY:
+		dp->pvlan = DP_PVLAN_COMMUNITY;
+		break;
+	default:
+		dp->pvlan = DP_PVLAN_NONE;
+	}
+	dp->pvlan_comm = (uint16_t)cp->pvlan_secondary;
+	dp->mirror_src = cp->mirror == CFG_MIRROR_SOURCE;
+	dp->mirror_dst = cp->mirror == CFG_MIRROR_DESTINATION;
+}
+
+/* The ACL flags of the ports from the rules of @p c. */
+static void
+snap_acl(struct dp_snap *s, const struct vsw_config *c)
+{
+	const struct cfg_port *p;
+	uint32_t i;
+	uint16_t k;
+
+	for (i = 0; i < c->n_acl; i++) {
+		p = cfg_port_find(c, c->acl[i].port);
+		if (p == NULL)
+			continue;
+		k = (uint16_t)(p - c->ports);
+		if (c->acl[i].dir & CFG_ACL_OUT)
+			s->port[k].sec |= DP_SEC_ACL;
+		if (c->acl[i].dir & CFG_ACL_IN)
+			s->port[k].acl_in = 1;
+		if (c->acl[i].stateful)
+			s->port[k].stateful = 1;
+	}
+}
+
+/*
+ * Mirror destinations, and storm limits as meter profiles: each worker polling a port meters
+ * its share of the limit (rounded up).
+ */
+static int
+snap_policy(struct dp_snap *s, struct ctrl_err *e)
+{
+	struct rte_meter_srtcm_params mp;
+	uint16_t i, w, r, k;
+
+	for (i = 0; i < s->n_ports; i++) {
+		struct dp_port *p = &s->port[i];
+
+		if (p->in_use && p->admin_up && p->link_up && p->mirror_dst)
+			s->mirror_dst[s->n_mirror_dst++] = i;
+		if (!p->in_use || p->storm_pps == 0)
+			continue;
+		for (w = 0, k = 0; w < s->n_workers; w++) {
+			for (r = 0; r < s->plan[w].n_rxq; r++)
+				if (s->plan[w].rxq[r].port == i)
+					break;
+			k += r < s->plan[w].n_rxq;
+		}
+		k = RTE_MAX(k, (uint16_t)1);
+		mp.cir = (p->storm_pps + k - 1) / k;
+		/* A burst of 50 ms at the limit: the test of issue 5 wants 10 % over seconds. */
+		mp.cbs = RTE_MAX(mp.cir / 20, (uint64_t)1);
+		mp.ebs = 0;
+		if (rte_meter_srtcm_profile_config(&p->storm, &mp) != 0)
+			return ctrl_errf(e, "$.ports", "storm limit %u of port %u: bad meter profile",
+					p->storm_pps, i);
+	}
+	return 0;
+}
+
 /* Fills s->port[idx]; -EINVAL if workers would share a TX queue with no handoff ring. */
 static int
 snap_port(struct dp_snap *s, const struct cfg_port *cp, const struct pmd_port *pp,
@@ -44,6 +137,7 @@ snap_port(struct dp_snap *s, const struct cfg_port *cp, const struct pmd_port *p
 	dp->n_txq = pp->n_txq;
 	dp->handoff = pp->handoff;
 	memcpy(dp->vlans, cp->vlans, sizeof(dp->vlans));
+	snap_port_policy(dp, cp);
 
 	nq = snap_txqs(pp, q);
 	for (w = 0; w < n_workers; w++) {
@@ -137,6 +231,7 @@ snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_
 		}
 		s->n_ports = (uint16_t)(i + 1);
 	}
+	snap_acl(s, c);
 	if (snap_vlans(s, e) != 0) {
 		snap_free(s);
 		return NULL;
@@ -157,6 +252,10 @@ snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_
 			pl->rxq[pl->n_rxq].queue = (uint16_t)q;
 			pl->n_rxq++;
 		}
+	}
+	if (snap_policy(s, e) != 0) {
+		snap_free(s);
+		return NULL;
 	}
 	return s;
 }

@@ -12,14 +12,17 @@
 
 #include "ctrl.h"
 
-/* Worker counters reported (and reset): X(field of struct dp_worker, name in statistics). */
-#define WORKER_CTRS(X) X(busy_cycles, "busy_cycles") X(idle_cycles, "idle_cycles") \
-	X(loops, "loops") X(rx_bursts, "rx_bursts") X(tx_bursts, "tx_bursts") \
-	X(learn_posted, "learn_posted") X(learn_lost, "learn_lost") \
-	X(fdb_cache_miss, "fdb_cache_misses") X(fcache_hits, "flow_cache_hits") \
-	X(fcache_misses, "flow_cache_misses")
+/* Worker counters reported (and reset): X(enum suffix, field of struct dp_worker, name in the
+ * statistics). */
+#define WORKER_CTRS(X) X(busy, busy_cycles, "busy_cycles") \
+	X(idle, idle_cycles, "idle_cycles") X(loops, loops, "loops") \
+	X(rxb, rx_bursts, "rx_bursts") X(txb, tx_bursts, "tx_bursts") \
+	X(lpost, learn_posted, "learn_posted") X(llost, learn_lost, "learn_lost") \
+	X(fmiss, fdb_cache_miss, "fdb_cache_misses") X(fch, fcache_hits, "flow_cache_hits") \
+	X(fcm, fcache_misses, "flow_cache_misses") X(mirror, mirror_copies, "mirror_copies") \
+	X(cpost, conn->posted, "acl_flows_posted") X(clost, conn->lost, "acl_flows_lost")
 
-#define WCTR_ENUM_(f, name) WCTR_##f,
+#define WCTR_ENUM_(e, f, name) WCTR_##e,
 enum { WORKER_CTRS(WCTR_ENUM_) WCTR_MAX };
 #undef WCTR_ENUM_
 
@@ -139,7 +142,7 @@ worker_raw(const struct vsw_ctrl *c, uint16_t w, int k)
 	const struct dp_worker *d = &c->workers[w]->dp;
 	uint64_t v = 0;
 
-#define WCTR_GET_(f, name) case WCTR_##f: v = d->f; break;
+#define WCTR_GET_(e, f, name) case WCTR_##e: v = d->f; break;
 	switch (k) {
 	WORKER_CTRS(WCTR_GET_)
 	}
@@ -163,7 +166,7 @@ static json_t *
 stats_workers(const struct vsw_ctrl *c)
 {
 	static const char *const names[] = {
-#define WCTR_NAME_(f, name) name,
+#define WCTR_NAME_(e, f, name) name,
 		WORKER_CTRS(WCTR_NAME_)
 #undef WCTR_NAME_
 	};
@@ -247,7 +250,7 @@ ctrl_stats_json(const struct vsw_ctrl *c)
 	const struct dp_fdb_stats *f = &c->fdb->st;
 
 	return json_pack("{s:I, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:I, s:I, s:I, s:I}, "
-			"s:{s:i, s:i}}",
+			"s:{s:i, s:i}, s:{s:i, s:I, s:I, s:I}}",
 			"generation", (json_int_t)c->gen,
 			"ports", stats_ports(c),
 			"workers", stats_workers(c),
@@ -257,7 +260,10 @@ ctrl_stats_json(const struct vsw_ctrl *c)
 			"moved", (json_int_t)f->moved, "aged", (json_int_t)f->aged,
 			"overflow", (json_int_t)f->overflow,
 			"mbufs", "size", c->mem.pool_mbufs,
-			"in_use", c->pool != NULL ? rte_mempool_in_use_count(c->pool) : 0);
+			"in_use", c->pool != NULL ? rte_mempool_in_use_count(c->pool) : 0,
+			"acl_flows", "count", dp_conn_count(c->conn), "added",
+			(json_int_t)c->conn->added, "aged", (json_int_t)c->conn->aged,
+			"full", (json_int_t)c->conn->full);
 }
 
 void

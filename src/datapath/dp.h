@@ -27,6 +27,7 @@
 #include <rte_common.h>
 #include <rte_mbuf.h>
 #include <rte_ether.h>
+#include <rte_meter.h>
 
 #include "dp_drops.h"
 
@@ -70,12 +71,13 @@
 /**
  * Parts of a packet's path, for the per-stage cycle accounting (meson -Dcycle_stats=true):
  * X(enum suffix, name in the statistics). rx: rte_eth_rx_burst and RX counting; parse,
- * vlan_in, l2, flood: the stages (with freeing their drops); egress: vlan_out, replication and
+ * vlan_in, sec, l2, flood (with storm limits and the "in" ACLs): the stages (with freeing
+ * their drops); egress: vlan_out, replication and
  * TX buffering; fcache: the flow cache lookup and sending its hits to TX buffers; tx:
  * rte_eth_tx_burst and handoff rings.
  */
 #define DP_STAGES(X) X(RX, "rx") X(FCACHE, "fcache") X(PARSE, "parse") \
-	X(VLAN_IN, "vlan_in") X(L2, "l2") X(FLOOD, "flood") X(EGRESS, "egress") X(TX, "tx")
+	X(VLAN_IN, "vlan_in") X(SEC, "sec") X(L2, "l2") X(FLOOD, "flood") X(EGRESS, "egress") X(TX, "tx")
 
 #define DP_STAGE_ENUM_(e, name) DP_STAGE_##e,
 /** A part of a packet's path (DP_STAGES). */
@@ -90,6 +92,26 @@ enum dp_vlan_mode {
 	DP_VLAN_ACCESS = 0, /**< untagged frames only, switched in the port's access VLAN */
 	DP_VLAN_TRUNK,      /**< tagged frames of allowed VLANs, untagged ones in the native VLAN */
 };
+
+/** What the ingress security stage (sec.h) checks on a port: bits of dp_port.sec. */
+#define DP_SEC_MACS 0x01     /**< source MAC must be one of the port's (no MAC spoofing) */
+#define DP_SEC_DHCP 0x02     /**< DHCP guard */
+#define DP_SEC_ROUTER 0x04   /**< router guard */
+#define DP_SEC_ACL 0x08      /**< the port has "out" ACL rules (frames from it) */
+/** Checks that need the L3/L4 headers (the flow cache cannot decide them). */
+#define DP_SEC_L3 (DP_SEC_DHCP | DP_SEC_ROUTER | DP_SEC_ACL)
+/** Most MACs a port lists as its own. */
+#define DP_PORT_MACS 8
+
+/** Private VLAN role of a port (dp_port.pvlan). */
+enum dp_pvlan {
+	DP_PVLAN_NONE = 0,    /**< ordinary port: reaches everyone in its VLAN */
+	DP_PVLAN_PROMISC,     /**< promiscuous: reaches everyone */
+	DP_PVLAN_ISOLATED,    /**< reaches promiscuous (and ordinary) ports only */
+	DP_PVLAN_COMMUNITY,   /**< also reaches ports of its community (pvlan_comm) */
+};
+
+struct dp_acl_set;
 
 /** Per-port state a worker needs; part of the snapshot, read-only. */
 struct dp_port {
@@ -106,6 +128,17 @@ struct dp_port {
 	uint8_t tx_own[VSW_MAX_WORKERS]; /**< 1: worker owns txq[w]; 0: hand off to its owner */
 	struct rte_ring *handoff;       /**< MP/SC ring to the owner of txq[w] when !tx_own[w] */
 	uint64_t vlans[DP_VLAN_WORDS];  /**< VLAN membership bitmap (access VLAN or allowed list) */
+	uint8_t sec;            /**< DP_SEC_* checks of frames from the port */
+	uint8_t acl_in;         /**< the port has "in" ACL rules (frames to it) */
+	uint8_t pvlan;          /**< enum dp_pvlan */
+	uint8_t mirror_src;     /**< frames it receives and sends are copied to mirror_dst[] */
+	uint8_t mirror_dst;     /**< the port receives the mirror copies */
+	uint8_t stateful;       /**< the port has stateful ACL rules */
+	uint8_t n_macs;         /**< entries in macs[] */
+	uint16_t pvlan_comm;    /**< community: its secondary VLAN ID */
+	uint64_t macs[DP_PORT_MACS]; /**< the port's own MACs, as dp_mac64() */
+	uint32_t storm_pps;     /**< storm limit (packets per second), 0: none */
+	struct rte_meter_srtcm_profile storm; /**< storm limit as a meter profile (1 byte = 1 packet) */
 };
 
 /** Ports of one VLAN, split by egress encoding; read-only in the snapshot. */
@@ -147,6 +180,10 @@ struct dp_snap {
 	struct dp_vlan_members *vlan[4096];       /**< members per VLAN ID; NULL: no member */
 	struct dp_worker_plan plan[VSW_MAX_WORKERS]; /**< per worker RX and drain lists */
 	struct dp_vlan_members *vlan_pool;        /**< storage behind vlan[] (owned) */
+	const struct dp_acl_set *acl;             /**< ACL rules (owned by the control thread,
+						   *   freed after the snapshot), NULL: none */
+	uint16_t n_mirror_dst;                    /**< entries in mirror_dst[] */
+	uint16_t mirror_dst[VSW_MAX_PORTS];       /**< mirror destination ports (admin, link up) */
 };
 
 /** Per-port counters kept by one worker. */
@@ -160,6 +197,7 @@ struct dp_port_ctr {
 };
 
 struct dp_fdb;
+struct dp_conn_local;
 
 /** A MAC learning event posted by a worker to the FDB writer. */
 struct dp_learn_ev {
@@ -243,6 +281,10 @@ struct dp_worker {
 	uint64_t loops;          /**< poll-loop iterations */
 	uint64_t rx_bursts;      /**< RX polls that returned packets */
 	uint64_t tx_bursts;      /**< TX bursts (calls of rte_eth_tx_burst) */
+	uint64_t mirror_copies;  /**< mirror copies queued */
+	struct rte_meter_srtcm storm[VSW_MAX_PORTS]; /**< storm limit state per ingress port */
+	uint64_t storm_gen[VSW_MAX_PORTS]; /**< snapshot generation storm[] was set up for */
+	struct dp_conn_local *conn;  /**< stateful ACL: this worker's view of the state table */
 	uint64_t drops[DP_DROP_MAX];        /**< dropped packets by reason */
 	uint64_t stage_cycles[DP_STAGE_MAX]; /**< TSC per stage (only with VSW_CYCLE_STATS) */
 	struct dp_port_ctr port[VSW_MAX_PORTS]; /**< per-port counters */
@@ -262,6 +304,26 @@ dp_move_macs(uint8_t *dst, const uint8_t *src)
 	memcpy(&b, src + sizeof(a), sizeof(b));
 	memcpy(dst, &a, sizeof(a));
 	memcpy(dst + sizeof(a), &b, sizeof(b));
+}
+
+/** The 6 bytes of a MAC at @p a as an integer (low 48 bits), for compares. */
+static inline uint64_t
+dp_mac64(const void *a)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, a, 6);
+	return v;
+}
+
+/** True when private VLAN roles allow port @p a and port @p b to exchange frames. */
+static inline bool
+dp_pvlan_ok(const struct dp_port *a, const struct dp_port *b)
+{
+	if (likely(a->pvlan <= DP_PVLAN_PROMISC || b->pvlan <= DP_PVLAN_PROMISC))
+		return true;
+	return a->pvlan == DP_PVLAN_COMMUNITY && b->pvlan == DP_PVLAN_COMMUNITY &&
+		a->pvlan_comm == b->pvlan_comm;
 }
 
 /** True when VLAN @p vid is set in bitmap @p bm. */

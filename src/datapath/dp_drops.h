@@ -26,31 +26,47 @@
 	X(VLAN_RESERVED, "vlan_reserved", "frame tagged with reserved VLAN ID 4095") \
 	X(VLAN_NO_HEADROOM, "vlan_strip_failed", "tag could not be stripped (header not in first segment)")
 
+/** Drops decided by the ingress security stage (sec.c). */
+#define DP_SEC_DROPS(X) \
+	X(SEC_MAC_SPOOFING, "sec_mac_spoofing", "source MAC is not one of the port's (mac_spoofing off)") \
+	X(SEC_DHCP_GUARD, "sec_dhcp_guard", "DHCP server message from a port with dhcp_guard") \
+	X(SEC_ROUTER_GUARD, "sec_router_guard", "router advertisement or redirect from a port with router_guard") \
+	X(SEC_IPV6_CHAIN, "sec_ipv6_header_chain", "guarded port: IPv6 extension headers hide the upper-layer header") \
+	X(ACL_DENY_OUT, "acl_deny_out", "an ACL rule of the ingress port denies the frame (direction out)")
+
 /** Drops decided by the MAC learning and lookup stage (l2.c). */
 #define DP_L2_DROPS(X) \
 	X(L2_SAME_PORT, "l2_same_port", "destination MAC is learned on the ingress port") \
-	X(L2_DST_DOWN, "l2_dst_port_down", "destination port is administratively down")
+	X(L2_DST_DOWN, "l2_dst_port_down", "destination port is administratively down") \
+	X(L2_PVLAN, "pvlan_blocked", "private VLAN roles keep the two ports apart")
+
+/** Drops decided by the egress ACL stage (acl.c). */
+#define DP_ACL_DROPS(X) \
+	X(ACL_DENY_IN, "acl_deny_in", "an ACL rule of the egress port denies the frame (direction in)")
 
 /** Drops decided by the flood stage (flood.c). */
 #define DP_FLOOD_DROPS(X) \
-	X(FLOOD_NO_MEMBERS, "flood_no_members", "no port other than the ingress port is in the VLAN")
+	X(FLOOD_NO_MEMBERS, "flood_no_members", "no port other than the ingress port is in the VLAN") \
+	X(STORM_LIMIT, "storm_limit", "broadcast, multicast or unknown unicast beyond the port's storm_limit")
 
 /** Drops decided by the egress VLAN stage (vlan_out.c). */
 #define DP_VLAN_OUT_DROPS(X) \
 	X(EGRESS_LINK_DOWN, "egress_link_down", "egress vhost-user port has no guest attached") \
 	X(EGRESS_NOT_MEMBER, "egress_not_member", "egress port is not a member of the frame's VLAN") \
 	X(EGRESS_MTU, "egress_mtu", "frame longer than the egress port's MTU allows") \
-	X(EGRESS_NO_HEADROOM, "egress_no_headroom", "no headroom to insert the 802.1Q tag")
+	X(EGRESS_NO_HEADROOM, "egress_no_headroom", "no headroom to insert the 802.1Q tag") \
+	X(EGRESS_PVLAN, "egress_pvlan", "flooded copy not sent: private VLAN roles keep the ports apart")
 
 /** Drops decided by the dispatcher (src/pmd/dispatch.c, src/pmd/worker.c). */
 #define DP_DISPATCH_DROPS(X) \
 	X(FLOOD_COPY_FAILED, "flood_copy_failed", "mbuf pool empty while copying a flooded frame") \
 	X(TX_FULL, "tx_full", "egress port's TX queue was full") \
-	X(TX_HANDOFF_FULL, "tx_handoff_full", "handoff ring to the owner of the TX queue was full")
+	X(TX_HANDOFF_FULL, "tx_handoff_full", "handoff ring to the owner of the TX queue was full") \
+	X(MIRROR_COPY_FAILED, "mirror_copy_failed", "mbuf pool empty while copying a frame for a mirror port")
 
 /** Every drop reason, in order. */
-#define DP_DROPS(X) DP_PARSE_DROPS(X) DP_VLAN_IN_DROPS(X) DP_L2_DROPS(X) \
-	DP_FLOOD_DROPS(X) DP_VLAN_OUT_DROPS(X) DP_DISPATCH_DROPS(X)
+#define DP_DROPS(X) DP_PARSE_DROPS(X) DP_VLAN_IN_DROPS(X) DP_SEC_DROPS(X) DP_L2_DROPS(X) \
+	DP_ACL_DROPS(X) DP_FLOOD_DROPS(X) DP_VLAN_OUT_DROPS(X) DP_DISPATCH_DROPS(X)
 
 #define DP_DROP_ENUM_(e, name, desc) DP_DROP_##e,
 /** Drop reasons; DP_DROP_MAX is their number. */

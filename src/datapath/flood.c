@@ -1,6 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "flood.h"
 
+/* One frame against the storm limit of @p in_port: true when it is within the limit. */
+static inline bool
+flood_storm_ok(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port)
+{
+	/* rte_meter takes the profile as non-const, but only reads it. */
+	struct rte_meter_srtcm_profile *prof =
+		(struct rte_meter_srtcm_profile *)(uintptr_t)&s->port[in_port].storm;
+
+	if (unlikely(w->storm_gen[in_port] != s->gen)) {
+		rte_meter_srtcm_config(&w->storm[in_port], prof);
+		w->storm_gen[in_port] = s->gen;
+	}
+	/* The profile counts one "byte" per packet: the rate is packets per second. */
+	return rte_meter_srtcm_color_blind_check(&w->storm[in_port], prof, w->now, 1) ==
+		RTE_COLOR_GREEN;
+}
+
 uint16_t
 dp_flood_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
@@ -19,6 +36,9 @@ dp_flood_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 			dp_flood_count(vm, in, pkts[i]->vlan_tci, &nu, &nt);
 		if (vm == NULL || nu + nt == 0) {
 			next[i] = dp_next_drop(DP_DROP_FLOOD_NO_MEMBERS);
+			dropped++;
+		} else if (in->storm_pps != 0 && !flood_storm_ok(w, s, in_port)) {
+			next[i] = dp_next_drop(DP_DROP_STORM_LIMIT);
 			dropped++;
 		}
 	}

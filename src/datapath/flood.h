@@ -11,6 +11,9 @@
  * @p in_port. A frame keeps DP_NEXT_FLOOD when its VLAN has a member in the flood lists
  * (admin and link up) other than
  * @p in_port, otherwise it is dropped (flood_no_members). Other next[] codes are left alone.
+ * A frame that keeps DP_NEXT_FLOOD (broadcast, multicast or unknown unicast) is then metered
+ * against the port's storm limit (a per-worker rte_meter srTCM at the worker's share of the
+ * limit, one token per packet); beyond it, it is dropped (storm_limit).
  * The dispatcher replicates the frame to s->vlan[vid] (untagged members share the frame, the
  * tagged ones share one tagged copy), skipping @p in_port.
  *

@@ -89,6 +89,9 @@ l2_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		} else if (unlikely(out >= VSW_MAX_PORTS || !s->port[out].admin_up)) {
 			next[i] = dp_next_drop(DP_DROP_L2_DST_DOWN);
 			dropped++;
+		} else if (unlikely(!dp_pvlan_ok(&s->port[in_port], &s->port[out]))) {
+			next[i] = dp_next_drop(DP_DROP_L2_PVLAN);
+			dropped++;
 		} else {
 			next[i] = out;
 		}

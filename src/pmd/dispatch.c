@@ -5,10 +5,12 @@
  */
 #include <rte_ethdev.h>
 
+#include "acl.h"
 #include "fcache.h"
 #include "flood.h"
 #include "l2.h"
 #include "parse.h"
+#include "sec.h"
 #include "vlan_in.h"
 #include "vlan_out.h"
 #include "worker.h"
@@ -51,7 +53,9 @@ dispatch_unicast(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_por
 {
 	uint16_t r;
 
-	if (s->fcache_on)
+	/* A flow the policy stages decide on its L3/L4 headers is not cached: the cache key
+	 * holds only the L2 header. */
+	if (s->fcache_on && !(s->port[in_port].sec & DP_SEC_L3) && !s->port[port].acl_in)
 		dp_fcache_insert(&pw->dp, s, in_port, m, port);
 	r = dp_vlan_out_one(&s->port[port], m);
 	if (unlikely(r != DP_NEXT_CONT))
@@ -97,9 +101,17 @@ dispatch_flood_filter(struct pmd_worker *pw, const struct dp_snap *s, const uint
 	uint16_t i, k = 0, r;
 
 	for (i = 0; i < n; i++) {
+		const struct dp_port *p = &s->port[list[i]];
+
 		if (list[i] == in_port)
 			continue;
-		r = dp_vlan_out_check(&s->port[list[i]], m);
+		r = dp_vlan_out_check(p, m);
+		if (r == DP_NEXT_CONT && unlikely(!dp_pvlan_ok(&s->port[in_port], p)))
+			r = dp_next_drop(DP_DROP_EGRESS_PVLAN);
+		if (r == DP_NEXT_CONT && unlikely(p->acl_in) &&
+				dp_acl_in_one(&pw->dp, s, (struct rte_mbuf *)(uintptr_t)m, list[i]) ==
+				DP_ACL_DROP)
+			r = dp_next_drop(DP_DROP_ACL_DENY_IN);
 		if (likely(r == DP_NEXT_CONT)) {
 			out[k++] = list[i];
 		} else {
@@ -159,6 +171,28 @@ dispatch_flood(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 }
 
 void
+pmd_mirror(struct pmd_worker *pw, const struct dp_snap *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i, d, nd = s->n_mirror_dst;
+	struct rte_mbuf *c;
+
+	for (i = 0; i < n && nd > 0; i++) {
+		c = rte_pktmbuf_copy(pkts[i], pw->dp.pool, 0, UINT32_MAX);
+		if (unlikely(c == NULL)) {
+			for (d = 0; d < nd; d++)
+				pmd_count_tx_drops(pw, s->mirror_dst[d], DP_DROP_MIRROR_COPY_FAILED, 1);
+			continue;
+		}
+		if (nd > 1)
+			rte_pktmbuf_refcnt_update(c, (int16_t)(nd - 1));
+		/* Destinations are never sources: these enqueues copy nothing further. */
+		for (d = 0; d < nd; d++)
+			pmd_tx_enqueue(pw, s, s->mirror_dst[d], c);
+		pw->dp.mirror_copies += nd;
+	}
+}
+
+void
 pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 		struct rte_mbuf **pkts, uint16_t n)
 {
@@ -177,9 +211,11 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	}
 	pc->rx_pkts += n;
 	pc->rx_bytes += bytes;
+	if (unlikely(in->mirror_src))
+		pmd_mirror(pw, s, pkts, n);
 	PMD_CYC(w, DP_STAGE_RX, t);
 
-	if (s->fcache_on) {
+	if (s->fcache_on && !(in->sec & DP_SEC_L3)) {
 		hits = dp_fcache_burst(w, s, in_port, pkts, n, next);
 		n = dispatch_hits(pw, s, pkts, n, next, hits);
 		PMD_CYC(w, DP_STAGE_FCACHE, t);
@@ -192,11 +228,19 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	if (dp_vlan_in_burst(w, in, pkts, n, next) != 0)
 		n = dispatch_compact(pw, pkts, n, next);
 	PMD_CYC(w, DP_STAGE_VLAN_IN, t);
+	if (in->sec != 0 && n > 0) {
+		if (dp_sec_burst(w, s, in_port, pkts, n, next) != 0)
+			n = dispatch_compact(pw, pkts, n, next);
+		PMD_CYC(w, DP_STAGE_SEC, t);
+	}
 	if (n == 0)
 		return;
 	dropped = dp_l2_burst(w, s, in_port, pkts, n, next);
 	PMD_CYC(w, DP_STAGE_L2, t);
-	if (dp_flood_burst(w, s, in_port, pkts, n, next) + dropped != 0)
+	dropped += dp_flood_burst(w, s, in_port, pkts, n, next);
+	if (s->acl != NULL && s->acl->ctx[DP_ACL_IN] != NULL)
+		dropped += dp_acl_in_burst(w, s, pkts, n, next);
+	if (dropped != 0)
 		n = dispatch_compact(pw, pkts, n, next);
 	PMD_CYC(w, DP_STAGE_FLOOD, t);
 	for (i = 0; i < n; i++) {

@@ -103,6 +103,15 @@ void pmd_tx_flush(struct pmd_worker *pw, const struct dp_snap *s);
 void pmd_tx_flush_port(struct pmd_worker *pw, const struct dp_snap *s, uint16_t port);
 
 /**
+ * Copies the @p n frames of @p pkts (deep copies: the originals go on unchanged and
+ * undelayed) to every mirror destination of @p s. A copy the pool cannot give is a counted
+ * drop (mirror_copy_failed) on each destination; a copy its TX queue refuses is a tx_full
+ * drop there, as for any frame.
+ */
+void pmd_mirror(struct pmd_worker *pw, const struct dp_snap *s, struct rte_mbuf **pkts,
+		uint16_t n);
+
+/**
  * Queues the @p n frames of @p pkts for port @p port, flushing the buffer whenever it fills.
  * One count update per call: per-frame calls to one port chain a load and a store of the
  * count through memory for each frame, so callers pass whole runs to one port.
@@ -114,6 +123,8 @@ pmd_tx_enqueue_bulk(struct pmd_worker *pw, const struct dp_snap *s, uint16_t por
 	struct pmd_txbuf *b = &pw->tx[port];
 	uint16_t k;
 
+	if (unlikely(s->port[port].mirror_src))
+		pmd_mirror(pw, s, pkts, n);
 	if (!b->dirty) {
 		b->dirty = 1;
 		pw->dirty[pw->n_dirty++] = port;
