@@ -7,7 +7,7 @@ set -u
 . "$(dirname "$0")/common.sh"
 need_root
 apt_install "${BUILD_PKGS[@]}" jq dpdk-dev python3-pytest python3-scapy iproute2 iputils-ping \
-	tshark procps python3-matplotlib systemd
+	tshark procps python3-matplotlib systemd dnsmasq-base busybox
 build -Dtests=true
 
 cleanup() {

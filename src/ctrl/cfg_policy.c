@@ -423,8 +423,7 @@ static const struct cfg_item acl_items[] = {
 static int
 acl_rule_check(json_t *a, struct cfg_acl *r, const char *path, struct ctrl_err *e)
 {
-	static const char *const ext_keys[] = { "protocol", "local_port", "remote_port",
-		"stateful" };
+	static const char *const ext_keys[] = { "protocol", "local_port", "remote_port" };
 	char sub[256];
 	size_t i;
 
@@ -433,6 +432,10 @@ acl_rule_check(json_t *a, struct cfg_acl *r, const char *path, struct ctrl_err *
 			cfg_path_key(sub, sizeof(sub), path, ext_keys[i]);
 			return ctrl_errf(e, sub, "only an extended rule (with a weight) has this key");
 		}
+	}
+	if (r->weight == 0 && r->stateful) {
+		cfg_path_key(sub, sizeof(sub), path, "stateful");
+		return ctrl_errf(e, sub, "only an extended rule (with a weight) has this key");
 	}
 	if (r->protocol != 6 && r->protocol != 17 && r->protocol != 132) {
 		const char *k = json_object_get(a, "local_port") ? "local_port" :
@@ -487,9 +490,15 @@ json_t *
 cfg_acl_emit(const struct cfg_acl *r)
 {
 	struct cfg_acl t = *r;
+	json_t *o;
 
 	t.dir -= 1;
-	return cfg_schema_emit(acl_items, &t);
+	o = cfg_schema_emit(acl_items, &t);
+	if (r->weight == 0) {
+		json_object_del(o, "weight");
+		json_object_del(o, "stateful");
+	}
+	return o;
 }
 
 json_t *

@@ -105,14 +105,15 @@ void ctrl_fini(struct vsw_ctrl *c);
 json_t *ctrl_stats_json(const struct vsw_ctrl *c);
 
 /**
- * The ACL rules (of port @p port, NULL: all) with their index in "acl" and their counters
- * per direction, and the number of stateful flows. @return a new reference.
+ * The ACL rules (of port @p port, NULL: all) as rows: index in "acl", port, name, direction,
+ * action, match (text), weight, frames and bytes per direction (null: not that direction),
+ * the rule object; and the number of stateful flows. @return a new reference.
  */
 json_t *ctrl_acl_json(const struct vsw_ctrl *c, const char *port);
 
 /**
- * The metering report: per port (only @p port when not NULL), its meter rules with frames and
- * bytes per direction. @return a new reference.
+ * The metering report: the meter rules, port by port (only @p port when not NULL), as rows
+ * with frames and bytes per direction. @return a new reference.
  */
 json_t *ctrl_meter_json(const struct vsw_ctrl *c, const char *port);
 

@@ -62,7 +62,8 @@ def test_port_failure_leaves_nothing(tmp_path):
     sock = str(tmp_path / "vm.sock")
     doc = {"dpdk": {"memory_mb": 256, "file_prefix": "vswtcfg"},
            "ports": [{"name": "t", "type": "dpdk", "devargs": "net_tap0,iface=vswcfgt"},
-                     {"name": "vm", "type": "vhost-user", "path": sock},
+                     {"name": "vm", "type": "vhost-user", "path": sock,
+                      "security": {"mac_spoofing": True}},
                      {"name": "bad", "type": "dpdk", "devargs": "net_nosuchdriver0"}]}
     r = run(doc, tmp_path)
     assert r.returncode == 2, r.stdout + r.stderr
@@ -79,7 +80,8 @@ def test_stale_socket_replaced_live_socket_refused(tmp_path):
     s.bind(sock)
     s.listen(1)
     doc = {"dpdk": {"memory_mb": 256, "file_prefix": "vswtcfg"},
-           "ports": [{"name": "vm", "type": "vhost-user", "path": sock}]}
+           "ports": [{"name": "vm", "type": "vhost-user", "path": sock,
+                      "security": {"mac_spoofing": True}}]}
     r = run(doc, tmp_path)
     assert r.returncode == 2 and "in use" in r.stderr, r.stderr
     s.close()  # now stale: a file nobody listens on

@@ -12,7 +12,7 @@ MACS = ("02:00:00:00:00:10", "02:00:00:00:00:11")
 
 def vhost_ports(mode, queues=1):
     return [{"name": "v%d" % i, "type": "vhost-user", "path": "/tmp/vswt-v%d.sock" % i,
-             "mode": mode, "queues": queues} for i in (0, 1)]
+             "mode": mode, "queues": queues, "security": {"macs": [MACS[i]]}} for i in (0, 1)]
 
 
 def guest(cleanup, server, queues=1):

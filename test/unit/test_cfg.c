@@ -9,7 +9,8 @@
 #include "ut.h"
 
 #define P0 "{\"name\": \"a\", \"type\": \"dpdk\", \"devargs\": \"net_null0\"}"
-#define V0 "{\"name\": \"v\", \"type\": \"vhost-user\", \"path\": \"/tmp/v.sock\"}"
+#define V0 "{\"name\": \"v\", \"type\": \"vhost-user\", \"path\": \"/tmp/v.sock\", " \
+	"\"security\": {\"macs\": [\"02:00:00:00:00:01\"]}}"
 
 /* Parses @p json; returns 0 or -EINVAL with @p e. */
 static int
