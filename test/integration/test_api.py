@@ -121,7 +121,8 @@ def test_every_method_raw_and_vswctl(cleanup):
     assert sorted(p["name"] for p in got["ports"]) == ["n0", "t1", "t3"]
     assert got["switch"]["fdb_aging_s"] == 60
     nothing = {"ports_added": [], "ports_removed": [], "ports_reopened": [],
-               "ports_changed": [], "fdb_added": 0, "fdb_removed": 0, "switch_changed": False}
+               "ports_changed": [], "fdb_added": 0, "fdb_removed": 0, "switch_changed": False,
+               "acl_changed": False}
     assert v.result("config.validate", {"config": doc})["changes"] == nothing
     assert v.result("config.apply", {"config": got})["changes"] == nothing
     with open(v.running) as f:
