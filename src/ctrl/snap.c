@@ -62,6 +62,7 @@ static void
 snap_acl(struct dp_snap *s, const struct vsw_config *c)
 {
 	const struct cfg_port *p;
+	bool any_in = false;
 	uint32_t i;
 	uint16_t k;
 
@@ -77,6 +78,13 @@ snap_acl(struct dp_snap *s, const struct vsw_config *c)
 		if (c->acl[i].stateful)
 			s->port[k].stateful = 1;
 	}
+	/* A port's frames need the L3/L4 key in the flow cache when its own policy reads those
+	 * headers, or when any port has "in" rules (the output port is known only after the
+	 * lookup). */
+	for (i = 0; i < c->n_acl && !any_in; i++)
+		any_in = (c->acl[i].dir & CFG_ACL_IN) != 0;
+	for (k = 0; k < s->n_ports; k++)
+		s->port[k].pfc = any_in || (s->port[k].sec & DP_SEC_L3);
 }
 
 /*

@@ -173,3 +173,27 @@ dp_acl_in_one(struct dp_worker *w, const struct dp_snap *s, struct rte_mbuf *m, 
 	dp_acl_decide(w, s, DP_ACL_IN, &key, &m, 1, &v);
 	return v;
 }
+
+bool
+dp_acl_rules_of(const struct dp_snap *s, const struct rte_mbuf *m, uint16_t port, int dir,
+		uint16_t *decide, uint16_t *meter)
+{
+	const struct dp_acl_set *a = s->acl;
+	uint32_t res[DP_ACL_CATEGORIES];
+	const uint8_t *data[1];
+	struct dp_acl_key key;
+	struct dp_l34 l;
+
+	*decide = *meter = 0;
+	if (a == NULL || a->ctx[dir] == NULL)
+		return true;
+	dp_l34_parse(m, &l);
+	dp_acl_key_make(&key, m, &l, port, dir);
+	data[0] = (const uint8_t *)&key;
+	rte_acl_classify(a->ctx[dir], data, res, 1, DP_ACL_CATEGORIES);
+	*decide = (uint16_t)res[DP_ACL_CAT_DECIDE];
+	*meter = (uint16_t)res[DP_ACL_CAT_METER];
+	/* Denied frames reach here only by a stateful flow: those are not cached, nor are the
+	 * flows of stateful rules (their state is refreshed on the slow path). */
+	return *decide == 0 || (a->rule[*decide - 1].action == 0 && !a->rule[*decide - 1].stateful);
+}

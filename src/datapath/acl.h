@@ -122,4 +122,12 @@ uint16_t dp_acl_in_burst(struct dp_worker *w, const struct dp_snap *s,
 uint8_t dp_acl_in_one(struct dp_worker *w, const struct dp_snap *s, struct rte_mbuf *m,
 		uint16_t port);
 
+/**
+ * The rules (index + 1, 0: none) that decide and meter frame @p m (untagged) of @p port in
+ * direction @p dir, for the policy flow cache. @return false when the flow must not be
+ * cached: it passed only by a stateful flow, or a stateful rule decides it.
+ */
+bool dp_acl_rules_of(const struct dp_snap *s, const struct rte_mbuf *m, uint16_t port, int dir,
+		uint16_t *decide, uint16_t *meter);
+
 #endif

@@ -134,6 +134,7 @@ struct dp_port {
 	uint8_t mirror_src;     /**< frames it receives and sends are copied to mirror_dst[] */
 	uint8_t mirror_dst;     /**< the port receives the mirror copies */
 	uint8_t stateful;       /**< the port has stateful ACL rules */
+	uint8_t pfc;            /**< its frames use the policy flow cache (policy reads L3/L4) */
 	uint8_t n_macs;         /**< entries in macs[] */
 	uint16_t pvlan_comm;    /**< community: its secondary VLAN ID */
 	uint64_t macs[DP_PORT_MACS]; /**< the port's own MACs, as dp_mac64() */
@@ -236,6 +237,24 @@ struct dp_fcache_ent {
 	uint8_t act;             /**< enum dp_fcache_act */
 } __rte_cache_aligned;
 
+/** Sets (of DP_PFC_WAYS entries) in a worker's policy flow cache (fcache.h); a power of 2. */
+#define DP_PFC_SETS 2048
+/** Entries per set of the policy flow cache. */
+#define DP_PFC_WAYS 2
+/** Words of the L3/L4 part of a policy flow cache key. */
+#define DP_PFC_L3_WORDS 4
+
+/**
+ * An entry of the policy flow cache: a flow cache entry whose key also holds the IPv4 and
+ * L4 header fields the policy stages read, and the ACL rules that decided and metered it.
+ */
+struct dp_pfc_ent {
+	struct dp_fcache_ent fc;        /**< the L2 part and outcome, as a flow cache entry */
+	uint64_t l3[DP_PFC_L3_WORDS];   /**< header words after the EtherType, masked (fcache.c) */
+	uint16_t rule[4];               /**< rule index + 1 (0: none): decide out, meter out,
+					 *   decide in, meter in */
+} __rte_cache_aligned;
+
 /**
  * One entry of a worker's MAC table lookup cache (see dp_fdb_lookup_cached()): a copy of what
  * the worker needs from a MAC table entry, valid while the table's generation is @c gen.
@@ -272,6 +291,8 @@ struct dp_worker {
 	uint64_t fdb_cache_miss; /**< lookups the cache could not answer */
 	/** Exact-match flow cache, consulted before the stages (fcache.h). */
 	struct dp_fcache_ent fcache[DP_FCACHE_SETS][DP_FCACHE_WAYS];
+	/** Policy flow cache: the flow cache of ports whose policy reads L3/L4 (fcache.h). */
+	struct dp_pfc_ent pfc[DP_PFC_SETS][DP_PFC_WAYS];
 	uint64_t fcache_hits;    /**< frames the flow cache decided */
 	uint64_t fcache_misses;  /**< frames that took the slow path with the flow cache on */
 	uint64_t learn_posted;   /**< learn events posted */

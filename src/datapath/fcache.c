@@ -3,6 +3,7 @@
 
 #include <rte_hash_crc.h>
 
+#include "acl.h"
 #include "fcache.h"
 #include "fdb.h"
 #include "parse.h"
@@ -114,6 +115,122 @@ fc_apply(struct dp_worker *w, struct dp_fcache_ent *e, struct rte_mbuf *m)
 	return true;
 }
 
+/*
+ * The policy part of the key: 4 words from the EtherType on (at @p h + @p off: 4 bytes
+ * further in a tagged frame), masked to the fields the policy stages read: EtherType and
+ * version/IHL; fragment field and protocol; addresses; TCP/UDP/SCTP ports or ICMP type and
+ * code. Only unfragmented IPv4 without options has one (false: the slow path decides).
+ */
+static inline bool
+pfc_key(const uint8_t *h, uint32_t len, uint32_t off, uint64_t *l3)
+{
+	uint8_t proto;
+
+	if (len < off + 44)
+		return false;
+	memcpy(l3, h + off + 12, 4 * sizeof(*l3));
+	l3[0] &= UINT64_C(0x0000000000ffffff);
+	/* EtherType 0x0800, version 4, IHL 5 */
+	if (l3[0] != UINT64_C(0x450008) || ((h[off + 20] << 8 | h[off + 21]) & 0x3fff) != 0)
+		return false;
+	l3[1] &= UINT64_C(0xffff0000ff00ffff);
+	proto = h[off + 23];
+	l3[3] &= proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP ?
+		UINT64_C(0xffff) : 0;
+	return true;
+}
+
+/* The set of policy key (@p k0, @p k1, @p l3, @p in_port). */
+static inline struct dp_pfc_ent *
+pfc_set(struct dp_worker *w, uint64_t k0, uint64_t k1, const uint64_t *l3, uint16_t in_port)
+{
+	uint32_t h = rte_hash_crc_8byte(k1, rte_hash_crc_8byte(k0, in_port));
+
+	h = rte_hash_crc_8byte(l3[2], rte_hash_crc_8byte(l3[1] ^ l3[3], h));
+	return w->pfc[h & (DP_PFC_SETS - 1)];
+}
+
+/* The entry of set @p c for the key, valid at @p epoch, or NULL. */
+static inline struct dp_pfc_ent *
+pfc_match(struct dp_pfc_ent *c, uint64_t k0, uint64_t k1, const uint64_t *l3, uint16_t in_port,
+		uint64_t epoch)
+{
+	uint32_t i;
+
+	for (i = 0; i < DP_PFC_WAYS; i++)
+		if (c[i].fc.k0 == k0 && c[i].fc.k1 == k1 && c[i].fc.epoch == epoch &&
+				c[i].fc.in_port == in_port && c[i].l3[1] == l3[1] &&
+				c[i].l3[2] == l3[2] && c[i].l3[3] == l3[3])
+			return &c[i];
+	return NULL;
+}
+
+/* Counts a hit of @p e (a frame of @p len bytes) for the ACL rules that decided it. */
+static inline void
+pfc_count(struct dp_worker *w, const struct dp_snap *s, const struct dp_pfc_ent *e,
+		uint32_t len)
+{
+	static const uint8_t dir[4] = { DP_ACL_OUT, DP_ACL_OUT, DP_ACL_IN, DP_ACL_IN };
+	struct dp_acl_ctr *ctr, *c;
+	uint64_t any;
+	int k;
+
+	memcpy(&any, e->rule, sizeof(any));
+	if (any == 0)
+		return;
+	ctr = s->acl->ctr[w->id];
+	for (k = 0; k < 4; k++) {
+		if (e->rule[k] == 0)
+			continue;
+		c = &ctr[(e->rule[k] - 1) * 2 + dir[k]];
+		c->pkts++;
+		c->bytes += len;
+	}
+}
+
+/* dp_fcache_burst() of a policy port, for at most DP_BURST frames. */
+static uint16_t
+pfc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	struct dp_pfc_ent *set[DP_BURST], *e;
+	uint64_t k0[DP_BURST], k1[DP_BURST], l3[DP_BURST][DP_PFC_L3_WORDS];
+	uint16_t i, hits = 0;
+
+	for (i = 0; i < n; i++) {
+		const uint8_t *h = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+
+		set[i] = NULL;
+		if (unlikely(rte_pktmbuf_data_len(pkts[i]) < FC_MIN_LEN))
+			continue;
+		fc_key(h, &k0[i], &k1[i]);
+		if (!pfc_key(h, rte_pktmbuf_data_len(pkts[i]), fc_k1_tagged(k1[i]) ? RTE_VLAN_HLEN : 0,
+				l3[i]))
+			continue;
+		set[i] = pfc_set(w, k0[i], k1[i], l3[i], in_port);
+		rte_prefetch0(set[i]);
+		rte_prefetch0(&set[i][0].l3);
+	}
+	for (i = 0; i < n; i++) {
+		e = set[i] == NULL ? NULL : pfc_match(set[i], k0[i], k1[i], l3[i], in_port, epoch);
+		if (likely(e != NULL)) {
+			uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
+
+			if (likely(fc_apply(w, &e->fc, pkts[i]))) {
+				pfc_count(w, s, e, len);
+				next[i] = e->fc.out_port;
+				hits++;
+				continue;
+			}
+		}
+		next[i] = DP_NEXT_CONT;
+		pkts[i]->hash.usr = rte_pktmbuf_data_len(pkts[i]) >= FC_MIN_LEN &&
+			fc_k1_tagged(k1[i]) ? DP_FC_USR_TAGGED |
+			rte_be_to_cpu_16((uint16_t)(k1[i] >> 48)) : 0;
+	}
+	return hits;
+}
+
 /* dp_fcache_burst() for at most DP_BURST frames. */
 static uint16_t
 fc_chunk(struct dp_worker *w, uint64_t epoch, uint16_t in_port,
@@ -157,7 +274,10 @@ dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 
 	for (i = 0; i < n; i += c) {
 		c = RTE_MIN(n - i, DP_BURST);
-		hits += fc_chunk(w, epoch, in_port, pkts + i, c, next + i);
+		if (s->port[in_port].pfc)
+			hits += pfc_chunk(w, s, epoch, in_port, pkts + i, c, next + i);
+		else
+			hits += fc_chunk(w, epoch, in_port, pkts + i, c, next + i);
 	}
 	w->fcache_hits += hits;
 	w->fcache_misses += n - hits;
@@ -173,6 +293,38 @@ fc_act(bool tagged, const struct dp_port *out, uint16_t vid)
 	if (tagged)
 		return tags ? DP_FC_RETAG : DP_FC_STRIP;
 	return tags ? DP_FC_PUSH : DP_FC_NONE;
+}
+
+/*
+ * The policy flow cache entry for slow-path frame @p m (untagged now) of key (@p k0, @p k1)
+ * to @p out, with its L3 key and rules filled in, the rest for the caller; NULL when the
+ * frame has no policy key or its flow is not cached (see dp_acl_rules_of()).
+ */
+static struct dp_fcache_ent *
+pfc_insert(const struct dp_snap *s, uint16_t in_port, const struct rte_mbuf *m, uint16_t out,
+		uint64_t k0, uint64_t k1, struct dp_worker *w)
+{
+	uint64_t l3[DP_PFC_L3_WORDS];
+	uint16_t rule[4] = { 0, 0, 0, 0 };
+	struct dp_pfc_ent *c;
+	uint32_t i;
+
+	if (!pfc_key(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), 0, l3))
+		return NULL;
+	if ((s->port[in_port].sec & DP_SEC_ACL) &&
+			!dp_acl_rules_of(s, m, in_port, DP_ACL_OUT, &rule[0], &rule[1]))
+		return NULL;
+	if (s->port[out].acl_in && !dp_acl_rules_of(s, m, out, DP_ACL_IN, &rule[2], &rule[3]))
+		return NULL;
+	c = pfc_set(w, k0, k1, l3, in_port);
+	for (i = 0; i < DP_PFC_WAYS - 1; i++)
+		if (c[i].fc.k0 == k0 && c[i].fc.k1 == k1 && c[i].fc.in_port == in_port &&
+				memcmp(c[i].l3, l3, sizeof(l3)) == 0)
+			break;
+	memmove(&c[1], &c[0], sizeof(c[0]) * i);
+	memcpy(c[0].l3, l3, sizeof(l3));
+	memcpy(c[0].rule, rule, sizeof(rule));
+	return &c[0].fc;
 }
 
 void
@@ -216,13 +368,19 @@ dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	memcpy(&k0, kb, sizeof(k0));
 	memcpy(&k1, kb + 8, sizeof(k1));
 
-	c = fc_set(w, k0, k1, in_port);
-	for (i = 0; i < DP_FCACHE_WAYS - 1; i++)
-		if (c[i].k0 == k0 && c[i].k1 == k1 && c[i].in_port == in_port)
-			break;
-	/* Not cached yet: the oldest way goes, the others move down, the new one is way 0. */
-	memmove(&c[1], &c[0], sizeof(c[0]) * i);
-	e = &c[0];
+	if (s->port[in_port].pfc) {
+		e = pfc_insert(s, in_port, m, out, k0, k1, w);
+		if (e == NULL)
+			return;
+	} else {
+		c = fc_set(w, k0, k1, in_port);
+		for (i = 0; i < DP_FCACHE_WAYS - 1; i++)
+			if (c[i].k0 == k0 && c[i].k1 == k1 && c[i].in_port == in_port)
+				break;
+		/* Not cached: the oldest way goes, the others move down, the new one is way 0. */
+		memmove(&c[1], &c[0], sizeof(c[0]) * i);
+		e = &c[0];
+	}
 	hdr = RTE_ETHER_HDR_LEN + (tagged ? RTE_VLAN_HLEN : 0);
 	e->k0 = k0;
 	e->k1 = k1;

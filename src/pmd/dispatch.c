@@ -53,9 +53,7 @@ dispatch_unicast(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_por
 {
 	uint16_t r;
 
-	/* A flow the policy stages decide on its L3/L4 headers is not cached: the cache key
-	 * holds only the L2 header. */
-	if (s->fcache_on && !(s->port[in_port].sec & DP_SEC_L3) && !s->port[port].acl_in)
+	if (s->fcache_on)
 		dp_fcache_insert(&pw->dp, s, in_port, m, port);
 	r = dp_vlan_out_one(&s->port[port], m);
 	if (unlikely(r != DP_NEXT_CONT))
@@ -215,7 +213,7 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 		pmd_mirror(pw, s, pkts, n);
 	PMD_CYC(w, DP_STAGE_RX, t);
 
-	if (s->fcache_on && !(in->sec & DP_SEC_L3)) {
+	if (s->fcache_on) {
 		hits = dp_fcache_burst(w, s, in_port, pkts, n, next);
 		n = dispatch_hits(pw, s, pkts, n, next, hits);
 		PMD_CYC(w, DP_STAGE_FCACHE, t);
