@@ -242,7 +242,7 @@ struct dp_fcache_ent {
 /** Entries per set of the policy flow cache. */
 #define DP_PFC_WAYS 2
 /** Words of the L3/L4 part of a policy flow cache key. */
-#define DP_PFC_L3_WORDS 4
+#define DP_PFC_L3_WORDS 2
 
 /**
  * An entry of the policy flow cache: a flow cache entry whose key also holds the IPv4 and
@@ -250,7 +250,7 @@ struct dp_fcache_ent {
  */
 struct dp_pfc_ent {
 	struct dp_fcache_ent fc;        /**< the L2 part and outcome, as a flow cache entry */
-	uint64_t l3[DP_PFC_L3_WORDS];   /**< header words after the EtherType, masked (fcache.c) */
+	uint64_t l3[DP_PFC_L3_WORDS];   /**< IPv4 addresses; protocol and ports (fcache.c) */
 	uint16_t rule[4];               /**< rule index + 1 (0: none): decide out, meter out,
 					 *   decide in, meter in */
 } __rte_cache_aligned;

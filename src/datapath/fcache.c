@@ -116,27 +116,28 @@ fc_apply(struct dp_worker *w, struct dp_fcache_ent *e, struct rte_mbuf *m)
 }
 
 /*
- * The policy part of the key: 4 words from the EtherType on (at @p h + @p off: 4 bytes
- * further in a tagged frame), masked to the fields the policy stages read: EtherType and
- * version/IHL; fragment field and protocol; addresses; TCP/UDP/SCTP ports or ICMP type and
- * code. Only unfragmented IPv4 without options has one (false: the slow path decides).
+ * The policy part of the key, from the EtherType on (at @p h + @p off: 4 bytes further in a
+ * tagged frame): l3[0] the addresses, l3[1] the protocol and the TCP/UDP/SCTP ports (other
+ * protocols: the ICMP type and code). Only unfragmented IPv4 without options has one (false:
+ * the slow path decides). These are all the fields the guards and ACLs read of such a frame.
  */
 static inline bool
 pfc_key(const uint8_t *h, uint32_t len, uint32_t off, uint64_t *l3)
 {
+	uint32_t l4;
 	uint8_t proto;
 
-	if (len < off + 44)
+	h += off;
+	/* EtherType 0x0800, version 4 with IHL 5, neither MF nor a fragment offset. */
+	if (len < off + 38 || h[12] != 0x08 || h[13] != 0x00 || h[14] != 0x45 ||
+			(h[20] & 0x3f) != 0 || h[21] != 0)
 		return false;
-	memcpy(l3, h + off + 12, 4 * sizeof(*l3));
-	l3[0] &= UINT64_C(0x0000000000ffffff);
-	/* EtherType 0x0800, version 4, IHL 5 */
-	if (l3[0] != UINT64_C(0x450008) || ((h[off + 20] << 8 | h[off + 21]) & 0x3fff) != 0)
-		return false;
-	l3[1] &= UINT64_C(0xffff0000ff00ffff);
-	proto = h[off + 23];
-	l3[3] &= proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP ?
-		UINT64_C(0xffff) : 0;
+	proto = h[23];
+	memcpy(&l3[0], h + 26, sizeof(l3[0]));
+	memcpy(&l4, h + 34, sizeof(l4));
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP && proto != IPPROTO_SCTP)
+		l4 &= 0xffff;
+	l3[1] = (uint64_t)proto << 32 | l4;
 	return true;
 }
 
@@ -144,9 +145,10 @@ pfc_key(const uint8_t *h, uint32_t len, uint32_t off, uint64_t *l3)
 static inline struct dp_pfc_ent *
 pfc_set(struct dp_worker *w, uint64_t k0, uint64_t k1, const uint64_t *l3, uint16_t in_port)
 {
-	uint32_t h = rte_hash_crc_8byte(k1, rte_hash_crc_8byte(k0, in_port));
+	/* Two CRC steps, as the L2 cache, with the L3 words folded into the L2 ones (four steps
+	 * over a longer key measured the same: 67.9 against 67.5 cycles a frame). */
+	uint32_t h = rte_hash_crc_8byte(k1 ^ l3[1], rte_hash_crc_8byte(k0 ^ l3[0], in_port));
 
-	h = rte_hash_crc_8byte(l3[2], rte_hash_crc_8byte(l3[1] ^ l3[3], h));
 	return w->pfc[h & (DP_PFC_SETS - 1)];
 }
 
@@ -159,32 +161,57 @@ pfc_match(struct dp_pfc_ent *c, uint64_t k0, uint64_t k1, const uint64_t *l3, ui
 
 	for (i = 0; i < DP_PFC_WAYS; i++)
 		if (c[i].fc.k0 == k0 && c[i].fc.k1 == k1 && c[i].fc.epoch == epoch &&
-				c[i].fc.in_port == in_port && c[i].l3[1] == l3[1] &&
-				c[i].l3[2] == l3[2] && c[i].l3[3] == l3[3])
+				c[i].fc.in_port == in_port && c[i].l3[0] == l3[0] &&
+				c[i].l3[1] == l3[1])
 			return &c[i];
 	return NULL;
 }
 
-/* Counts a hit of @p e (a frame of @p len bytes) for the ACL rules that decided it. */
+/* Rule counts of a burst's hits, gathered before they go to memory. */
+struct pfc_acc {
+	uint16_t rule[4];    /* rule index + 1 being counted per slot of dp_pfc_ent.rule */
+	uint32_t pkts[4];    /* its frames so far */
+	uint64_t bytes[4];   /* its bytes so far */
+};
+
+/* Adds slot @p k of @p a to the worker's rule counters. */
 static inline void
-pfc_count(struct dp_worker *w, const struct dp_snap *s, const struct dp_pfc_ent *e,
-		uint32_t len)
+pfc_acc_flush(struct dp_worker *w, const struct dp_snap *s, struct pfc_acc *a, int k)
 {
-	static const uint8_t dir[4] = { DP_ACL_OUT, DP_ACL_OUT, DP_ACL_IN, DP_ACL_IN };
-	struct dp_acl_ctr *ctr, *c;
+	struct dp_acl_ctr *c;
+
+	if (a->rule[k] == 0)
+		return;
+	/* Slots 0, 1 are direction out, 2, 3 direction in. */
+	c = &s->acl->ctr[w->id][(a->rule[k] - 1) * 2 + (k < 2 ? DP_ACL_OUT : DP_ACL_IN)];
+	c->pkts += a->pkts[k];
+	c->bytes += a->bytes[k];
+	a->pkts[k] = 0;
+	a->bytes[k] = 0;
+}
+
+/*
+ * Counts a hit of @p e (a frame of @p len bytes) for the rules that decided it. Runs of hits
+ * on the same rules add up in @p a, one memory update per run. (Counting costs about 4 cycles
+ * a frame in policy-64-1000, this way or with an update per frame.)
+ */
+static inline void
+pfc_count(struct dp_worker *w, const struct dp_snap *s, struct pfc_acc *a,
+		const struct dp_pfc_ent *e, uint32_t len)
+{
 	uint64_t any;
 	int k;
 
 	memcpy(&any, e->rule, sizeof(any));
 	if (any == 0)
 		return;
-	ctr = s->acl->ctr[w->id];
 	for (k = 0; k < 4; k++) {
-		if (e->rule[k] == 0)
-			continue;
-		c = &ctr[(e->rule[k] - 1) * 2 + dir[k]];
-		c->pkts++;
-		c->bytes += len;
+		if (e->rule[k] != a->rule[k]) {
+			pfc_acc_flush(w, s, a, k);
+			a->rule[k] = e->rule[k];
+		}
+		a->pkts[k]++;
+		a->bytes[k] += len;
 	}
 }
 
@@ -195,7 +222,9 @@ pfc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t
 {
 	struct dp_pfc_ent *set[DP_BURST], *e;
 	uint64_t k0[DP_BURST], k1[DP_BURST], l3[DP_BURST][DP_PFC_L3_WORDS];
+	struct pfc_acc acc = { .rule = { 0 } };
 	uint16_t i, hits = 0;
+	int k;
 
 	for (i = 0; i < n; i++) {
 		const uint8_t *h = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
@@ -217,7 +246,7 @@ pfc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t
 			uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
 
 			if (likely(fc_apply(w, &e->fc, pkts[i]))) {
-				pfc_count(w, s, e, len);
+				pfc_count(w, s, &acc, e, len);
 				next[i] = e->fc.out_port;
 				hits++;
 				continue;
@@ -228,6 +257,8 @@ pfc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t
 			fc_k1_tagged(k1[i]) ? DP_FC_USR_TAGGED |
 			rte_be_to_cpu_16((uint16_t)(k1[i] >> 48)) : 0;
 	}
+	for (k = 0; k < 4; k++)
+		pfc_acc_flush(w, s, &acc, k);
 	return hits;
 }
 
