@@ -20,6 +20,15 @@
  *     tag (the slow path drops those as QinQ).
  * Flooded, dropped and learning frames never make an entry; they take the slow path every
  * time, as they must (their counters and learn events are the slow path's).
+ *
+ * Ports whose policy reads L3/L4 headers (guards, "out" ACL rules; all ports once any port has
+ * "in" rules: dp_port.pfc) use the policy flow cache instead (dp_pfc_ent): the key also holds
+ * the IPv4 addresses, the protocol and the TCP/UDP/SCTP ports (ICMP: type and code), which is
+ * everything the guards and ACLs read of an unfragmented IPv4 frame without options; the
+ * entry also names the ACL rules that decided and metered the flow, and a hit counts them.
+ * Other frames of such ports (IPv6, ARP, fragments, IPv4 options) always take the slow path,
+ * and so do flows decided by a stateful rule or let through by a stateful flow. Since the
+ * ACL classifier changes only with a new snapshot, the epoch covers it.
  */
 
 #include "dp.h"

@@ -61,7 +61,7 @@ def test_dhcp_guard(cleanup):
     time.sleep(1)
     assert not udhcpc("vspcli", "vspcli"), "lease through a guarded port"
     assert drops(v, "sec_dhcp_guard") >= 1
-    v.result("port.set", {"name": "srv", "security": {"dhcp_guard": True, "dhcp_server": True}})
+    v.ctl("port", "set", "srv", 'security={"dhcp_guard": true, "dhcp_server": true}', check=0)
     assert udhcpc("vspcli", "vspcli"), "no lease from an authorized server"
     v.result("port.set", {"name": "srv", "security": {"dhcp_guard": False}})
     n = drops(v, "sec_dhcp_guard")
