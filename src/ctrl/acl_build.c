@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,10 @@
 #include "acl_build.h"
 
 RTE_ACL_RULE_DEF(acl_rule, DP_ACL_NUM_FIELDS);
+
+/* The datapath reads the config's actions as they are. */
+static_assert(DP_ACL_ALLOW == (int)CFG_ACL_ALLOW && DP_ACL_DENY == (int)CFG_ACL_DENY &&
+		DP_ACL_METER == (int)CFG_ACL_METER, "ACL action values");
 
 /** The set as built here, with what only the control thread reads. */
 struct acl_set_priv {
@@ -195,8 +200,6 @@ acl_build(const struct vsw_config *doc, const int16_t *slot_of, uint16_t n_worke
 
 		p->pub.rule[i].action = (uint8_t)r->action;
 		p->pub.rule[i].stateful = r->stateful;
-		p->pub.rule[i].port = slot_of != NULL ? (uint16_t)slot_of[r->port_idx] :
-			r->port_idx;
 	}
 	if (acl_ctx(&p->pub, doc, slot_of, DP_ACL_IN, e) != 0 ||
 			acl_ctx(&p->pub, doc, slot_of, DP_ACL_OUT, e) != 0) {
@@ -241,14 +244,13 @@ acl_rule_total(const struct dp_acl_set *a, uint32_t i, int dir)
 	return t;
 }
 
-/* Orders rule indexes by rule content (of the list acl_carry_list). */
-static const struct cfg_acl *acl_carry_list;
-
+/* Orders indexes into the rule list @p list by rule content (qsort_r). */
 static int
-acl_carry_cmp(const void *x, const void *y)
+acl_ix_cmp(const void *x, const void *y, void *list)
 {
-	return memcmp(&acl_carry_list[*(const uint32_t *)x], &acl_carry_list[*(const uint32_t *)y],
-			offsetof(struct cfg_acl, port_idx));
+	const struct cfg_acl *r = list;
+
+	return cfg_acl_cmp(&r[*(const uint32_t *)x], &r[*(const uint32_t *)y]);
 }
 
 int
@@ -257,7 +259,7 @@ acl_carry(struct dp_acl_set *to, const struct cfg_acl *to_r, uint32_t to_n,
 {
 	struct acl_set_priv *p = (struct acl_set_priv *)to;
 	uint32_t *ix, i, lo, hi, mid;
-	int d, c;
+	int d;
 
 	if (from == NULL || from_n == 0)
 		return 0;
@@ -266,21 +268,18 @@ acl_carry(struct dp_acl_set *to, const struct cfg_acl *to_r, uint32_t to_n,
 		return -ENOMEM;
 	for (i = 0; i < from_n; i++)
 		ix[i] = i;
-	acl_carry_list = from_r;
-	qsort(ix, from_n, sizeof(*ix), acl_carry_cmp);
+	qsort_r(ix, from_n, sizeof(*ix), acl_ix_cmp, (void *)(uintptr_t)from_r);
 	for (i = 0; i < to_n; i++) {
 		lo = 0;
 		hi = from_n;
 		while (lo < hi) {
 			mid = lo + (hi - lo) / 2;
-			c = memcmp(&from_r[ix[mid]], &to_r[i], offsetof(struct cfg_acl, port_idx));
-			if (c < 0)
+			if (cfg_acl_cmp(&from_r[ix[mid]], &to_r[i]) < 0)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		if (lo == from_n || memcmp(&from_r[ix[lo]], &to_r[i],
-				offsetof(struct cfg_acl, port_idx)) != 0)
+		if (lo == from_n || cfg_acl_cmp(&from_r[ix[lo]], &to_r[i]) != 0)
 			continue;
 		for (d = 0; d < 2; d++)
 			p->base[i * 2 + d] = acl_rule_total(from, ix[lo], d);

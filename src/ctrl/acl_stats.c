@@ -25,45 +25,47 @@ ctr_set(const struct vsw_ctrl *c, json_t *o, uint32_t i, int dir)
 	json_object_set_new(o, k, has ? json_integer((json_int_t)t.bytes) : json_null());
 }
 
-/* What rule @p r matches on, as "key=value ..." ("any" for none). */
+/* What rule object @p o (as emitted) matches on, as "key=value ..." ("any" for none). */
 static json_t *
-match_str(const struct cfg_acl *r)
+match_str(json_t *o)
 {
 	static const char *const skip[] = { "port", "name", "direction", "action", "weight",
 		"stateful" };
-	json_t *o = cfg_acl_emit(r), *v;
 	char buf[512] = "";
 	const char *k;
 	size_t i, l = 0;
+	json_t *v;
 
-	for (i = 0; i < RTE_DIM(skip); i++)
-		json_object_del(o, skip[i]);
 	json_object_foreach(o, k, v) {
+		for (i = 0; i < RTE_DIM(skip) && strcmp(k, skip[i]) != 0; i++)
+			;
+		if (i < RTE_DIM(skip) || l >= sizeof(buf))
+			continue;
 		if (json_is_string(v))
-			l += snprintf(buf + l, l < sizeof(buf) ? sizeof(buf) - l : 0, "%s%s=%s",
-					l ? " " : "", k, json_string_value(v));
+			l += snprintf(buf + l, sizeof(buf) - l, "%s%s=%s", l ? " " : "", k,
+					json_string_value(v));
 		else
-			l += snprintf(buf + l, l < sizeof(buf) ? sizeof(buf) - l : 0, "%s%s=%"
-					JSON_INTEGER_FORMAT, l ? " " : "", k, json_integer_value(v));
+			l += snprintf(buf + l, sizeof(buf) - l, "%s%s=%" JSON_INTEGER_FORMAT,
+					l ? " " : "", k, json_integer_value(v));
 	}
-	json_decref(o);
 	return json_string(l ? buf : "any");
 }
 
-/* Rule @p i as a row: index, port, name, direction, action, match, counters, the rule. */
+/* Rule @p i as a row: index, port, name, direction, action, match, weight, counters, and
+ * the rule object itself. */
 static json_t *
 rule_json(const struct vsw_ctrl *c, uint32_t i)
 {
-	static const char *const dirs[] = { "", "in", "out", "both" };
-	static const char *const acts[] = { "allow", "deny", "meter" };
 	const struct cfg_acl *r = &c->cfg.acl[i];
-	json_t *o = json_pack("{s:i, s:s, s:s, s:s, s:s, s:o, s:i}", "index", i, "port", r->port,
-			"name", r->name, "direction", dirs[r->dir & 3], "action", acts[r->action % 3],
-			"match", match_str(r), "weight", r->weight);
+	json_t *rule = cfg_acl_emit(r);
+	json_t *o = json_pack("{s:i, s:s, s:s, s:O, s:O, s:o, s:i}", "index", i, "port", r->port,
+			"name", r->name, "direction", json_object_get(rule, "direction"),
+			"action", json_object_get(rule, "action"), "match", match_str(rule),
+			"weight", r->weight);
 
 	ctr_set(c, o, i, DP_ACL_IN);
 	ctr_set(c, o, i, DP_ACL_OUT);
-	json_object_set_new(o, "rule", cfg_acl_emit(r));
+	json_object_set_new(o, "rule", rule);
 	return o;
 }
 
@@ -93,8 +95,7 @@ ctrl_meter_json(const struct vsw_ctrl *c, const char *port)
 		if (!cfg_port_used(cp) || (port != NULL && strcmp(cp->name, port) != 0))
 			continue;
 		for (i = 0; i < c->cfg.n_acl; i++) {
-			if (c->cfg.acl[i].action != CFG_ACL_METER ||
-					strcmp(c->cfg.acl[i].port, cp->name) != 0)
+			if (c->cfg.acl[i].action != CFG_ACL_METER || c->cfg.acl[i].port_idx != p)
 				continue;
 			r = rule_json(c, i);
 			json_object_del(r, "action");

@@ -102,7 +102,9 @@ struct cfg_acl {
 	uint16_t rport[2];        /**< remote TCP/UDP port range */
 	uint32_t weight;          /**< extended rules: 1..65535 (higher first); 0: a basic rule */
 	bool stateful;            /**< allow the return traffic of flows it allows */
-	uint16_t port_idx;        /**< resolved port index (cfg_check) */
+	/** The port: its index in "ports" of a parsed document (cfg_check), its slot in the
+	 * running config (ctrl_config_apply). Not part of the rule: compares stop before it. */
+	uint16_t port_idx;
 };
 
 /** The "dpdk" section: EAL settings (all need a restart to change). */
@@ -248,6 +250,12 @@ uint32_t cfg_port_count(const struct vsw_config *c);
 
 /** Releases what @p c owns. */
 void cfg_free(struct vsw_config *c);
+
+/**
+ * Orders two rules by their content (not by port_idx); 0: the same rule. Parsed rules come
+ * zeroed from calloc, so their padding compares equal.
+ */
+int cfg_acl_cmp(const struct cfg_acl *a, const struct cfg_acl *b);
 
 /** True when the ACL rules of @p a and @p b are the same list. */
 bool cfg_acl_equal(const struct vsw_config *a, const struct vsw_config *b);

@@ -370,38 +370,22 @@ parse_fdb(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 			"{mac, vlan, port} objects", e);
 }
 
-/* Parses section @p v (absent: all defaults) by @p tbl into @p dst. */
-static int
-parse_section(json_t *v, const struct cfg_item *tbl, void *dst, const char *path,
-		struct ctrl_err *e)
-{
-	json_t *empty;
-	int rc;
-
-	if (v != NULL)
-		return cfg_schema_apply(v, tbl, dst, path, e);
-	empty = json_object();
-	rc = cfg_schema_apply(empty, tbl, dst, path, e);
-	json_decref(empty);
-	return rc;
-}
-
 static int
 parse_dpdk(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
-	return parse_section(v, dpdk_items, &((struct vsw_config *)obj)->dpdk, path, e);
+	return cfg_schema_apply_opt(v, dpdk_items, &((struct vsw_config *)obj)->dpdk, path, e);
 }
 
 static int
 parse_switch(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
-	return parse_section(v, switch_items, &((struct vsw_config *)obj)->sw, path, e);
+	return cfg_schema_apply_opt(v, switch_items, &((struct vsw_config *)obj)->sw, path, e);
 }
 
 static int
 parse_api(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
-	return parse_section(v, api_items, &((struct vsw_config *)obj)->api, path, e);
+	return cfg_schema_apply_opt(v, api_items, &((struct vsw_config *)obj)->api, path, e);
 }
 
 static json_t *

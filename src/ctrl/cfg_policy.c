@@ -4,6 +4,7 @@
  * See doc/config.md and doc/security.md for their meaning.
  */
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,12 @@
 #include "cfg_schema.h"
 
 const char *const cfg_mirror_names[] = { "none", "source", "destination", NULL };
+
+/* The snapshot takes a port's role as it is. */
+static_assert((int)CFG_PVLAN_NONE == DP_PVLAN_NONE &&
+		(int)CFG_PVLAN_PROMISCUOUS == DP_PVLAN_PROMISC &&
+		(int)CFG_PVLAN_ISOLATED == DP_PVLAN_ISOLATED &&
+		(int)CFG_PVLAN_COMMUNITY == DP_PVLAN_COMMUNITY, "private VLAN role values");
 static const char *const pvlan_modes[] = { "none", "promiscuous", "isolated", "community",
 	NULL };
 static const char *const acl_dirs[] = { "in", "out", "both", NULL };
@@ -95,15 +102,10 @@ int
 cfg_parse_security(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
 	struct cfg_port *p = obj;
-	json_t *empty = NULL;
-	int rc;
+	int rc = cfg_schema_apply_opt(v, sec_items, &p->sec, path, e);
 
-	if (v == NULL)
-		v = empty = json_object();
-	rc = cfg_schema_apply(v, sec_items, &p->sec, path, e);
 	if (rc == 0 && json_object_get(v, "mac_spoofing") == NULL)
 		p->sec.mac_spoofing = p->type != CFG_PORT_VHOST;
-	json_decref(empty);
 	return rc;
 }
 
@@ -513,6 +515,12 @@ cfg_emit_acl(const void *obj)
 	return a;
 }
 
+int
+cfg_acl_cmp(const struct cfg_acl *a, const struct cfg_acl *b)
+{
+	return memcmp(a, b, offsetof(struct cfg_acl, port_idx));
+}
+
 bool
 cfg_acl_equal(const struct vsw_config *a, const struct vsw_config *b)
 {
@@ -520,9 +528,8 @@ cfg_acl_equal(const struct vsw_config *a, const struct vsw_config *b)
 
 	if (a->n_acl != b->n_acl)
 		return false;
-	/* Parsed rules come zeroed from calloc, so their padding compares equal. */
 	for (i = 0; i < a->n_acl; i++)
-		if (memcmp(&a->acl[i], &b->acl[i], offsetof(struct cfg_acl, port_idx)) != 0)
+		if (cfg_acl_cmp(&a->acl[i], &b->acl[i]) != 0)
 			return false;
 	return true;
 }

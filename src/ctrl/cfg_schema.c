@@ -173,6 +173,21 @@ cfg_schema_apply(json_t *obj, const struct cfg_item *tbl, void *dst, const char 
 	return 0;
 }
 
+int
+cfg_schema_apply_opt(json_t *obj, const struct cfg_item *tbl, void *dst, const char *path,
+		struct ctrl_err *e)
+{
+	json_t *empty;
+	int rc;
+
+	if (obj != NULL)
+		return cfg_schema_apply(obj, tbl, dst, path, e);
+	empty = json_object();
+	rc = cfg_schema_apply(empty, tbl, dst, path, e);
+	json_decref(empty);
+	return rc;
+}
+
 /* The JSON value of item @p it of @p src, or NULL to omit it. */
 static json_t *
 item_emit(const struct cfg_item *it, const void *src)

@@ -61,6 +61,10 @@ struct cfg_item {
 int cfg_schema_apply(json_t *obj, const struct cfg_item *tbl, void *dst, const char *path,
 		struct ctrl_err *e);
 
+/** As cfg_schema_apply(), and an absent object (@p obj NULL) takes every default. */
+int cfg_schema_apply_opt(json_t *obj, const struct cfg_item *tbl, void *dst, const char *path,
+		struct ctrl_err *e);
+
 /** Parser of array element @p a, index @p i, JSON path @p path. Returns 0 or -EINVAL. */
 typedef int (*cfg_elem_fn)(json_t *a, size_t i, void *obj, const char *path,
 		struct ctrl_err *e);

@@ -39,50 +39,33 @@ snap_port_policy(struct dp_port *dp, const struct cfg_port *cp)
 	if (cp->sec.router_guard)
 		dp->sec |= DP_SEC_ROUTER;
 	dp->storm_pps = cp->sec.storm_limit;
-	switch (cp->pvlan_mode) {
-	case CFG_PVLAN_PROMISCUOUS:
-		dp->pvlan = DP_PVLAN_PROMISC;
-		break;
-	case CFG_PVLAN_ISOLATED:
-		dp->pvlan = DP_PVLAN_ISOLATED;
-		break;
-	case CFG_PVLAN_COMMUNITY:
-		dp->pvlan = DP_PVLAN_COMMUNITY;
-		break;
-	default:
-		dp->pvlan = DP_PVLAN_NONE;
-	}
+	dp->pvlan = (uint8_t)cp->pvlan_mode;
 	dp->pvlan_comm = (uint16_t)cp->pvlan_secondary;
 	dp->mirror_src = cp->mirror == CFG_MIRROR_SOURCE;
 	dp->mirror_dst = cp->mirror == CFG_MIRROR_DESTINATION;
 }
 
-/* The ACL flags of the ports from the rules of @p c. */
+/* The ACL flags of the ports from the rules of @p c (port_idx: the port's slot). */
 static void
 snap_acl(struct dp_snap *s, const struct vsw_config *c)
 {
-	const struct cfg_port *p;
 	bool any_in = false;
 	uint32_t i;
 	uint16_t k;
 
 	for (i = 0; i < c->n_acl; i++) {
-		p = cfg_port_find(c, c->acl[i].port);
-		if (p == NULL)
-			continue;
-		k = (uint16_t)(p - c->ports);
+		struct dp_port *p = &s->port[c->acl[i].port_idx];
+
 		if (c->acl[i].dir & CFG_ACL_OUT)
-			s->port[k].sec |= DP_SEC_ACL;
+			p->sec |= DP_SEC_ACL;
 		if (c->acl[i].dir & CFG_ACL_IN)
-			s->port[k].acl_in = 1;
-		if (c->acl[i].stateful)
-			s->port[k].stateful = 1;
+			p->acl_in = 1;
+		p->stateful |= c->acl[i].stateful;
+		any_in |= (c->acl[i].dir & CFG_ACL_IN) != 0;
 	}
 	/* A port's frames need the L3/L4 key in the flow cache when its own policy reads those
 	 * headers, or when any port has "in" rules (the output port is known only after the
 	 * lookup). */
-	for (i = 0; i < c->n_acl && !any_in; i++)
-		any_in = (c->acl[i].dir & CFG_ACL_IN) != 0;
 	for (k = 0; k < s->n_ports; k++)
 		s->port[k].pfc = any_in || (s->port[k].sec & DP_SEC_L3);
 }

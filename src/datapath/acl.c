@@ -68,7 +68,8 @@ acl_conn_key(struct dp_conn_key *c, const struct dp_acl_key *k)
 
 void
 dp_acl_decide(struct dp_worker *w, const struct dp_snap *s, int dir,
-		const struct dp_acl_key *keys, struct rte_mbuf **pkts, uint16_t n, uint8_t *verdict)
+		const struct dp_acl_key *keys, const struct rte_mbuf *const *pkts, uint16_t n,
+		uint8_t *verdict)
 {
 	const struct dp_acl_set *a = s->acl;
 	const uint8_t *data[DP_BURST];
@@ -102,10 +103,10 @@ dp_acl_decide(struct dp_worker *w, const struct dp_snap *s, int dir,
 		r = &a->rule[d - 1];
 		ctr[(d - 1) * 2 + dir].pkts++;
 		ctr[(d - 1) * 2 + dir].bytes += len;
-		if (r->action == 0 && r->stateful && keys[i].family != 0) {
+		if (r->action == DP_ACL_ALLOW && r->stateful && keys[i].family != 0) {
 			acl_conn_key(&ck, &keys[i]);
 			dp_conn_note(w->conn, &ck, w->now);
-		} else if (r->action != 0) {
+		} else if (r->action == DP_ACL_DENY) {
 			verdict[i] = DP_ACL_DROP;
 			if (s->port[keys[i].port].stateful && keys[i].family != 0) {
 				acl_conn_key(&ck, &keys[i]);
@@ -122,7 +123,7 @@ acl_in_chunk(struct dp_worker *w, const struct dp_snap *s, struct rte_mbuf **pkt
 		uint16_t n, uint16_t *next)
 {
 	struct dp_acl_key keys[DP_BURST];
-	struct rte_mbuf *sel[DP_BURST];
+	const struct rte_mbuf *sel[DP_BURST];
 	uint8_t at[DP_BURST], verdict[DP_BURST];
 	struct dp_l34 l;
 	uint16_t i, k = 0, dropped = 0;
@@ -162,7 +163,8 @@ dp_acl_in_burst(struct dp_worker *w, const struct dp_snap *s, struct rte_mbuf **
 }
 
 uint8_t
-dp_acl_in_one(struct dp_worker *w, const struct dp_snap *s, struct rte_mbuf *m, uint16_t port)
+dp_acl_in_one(struct dp_worker *w, const struct dp_snap *s, const struct rte_mbuf *m,
+		uint16_t port)
 {
 	struct dp_acl_key key;
 	struct dp_l34 l;
@@ -195,5 +197,6 @@ dp_acl_rules_of(const struct dp_snap *s, const struct rte_mbuf *m, uint16_t port
 	*meter = (uint16_t)res[DP_ACL_CAT_METER];
 	/* Denied frames reach here only by a stateful flow: those are not cached, nor are the
 	 * flows of stateful rules (their state is refreshed on the slow path). */
-	return *decide == 0 || (a->rule[*decide - 1].action == 0 && !a->rule[*decide - 1].stateful);
+	return *decide == 0 || (a->rule[*decide - 1].action == DP_ACL_ALLOW &&
+			!a->rule[*decide - 1].stateful);
 }

@@ -67,11 +67,17 @@ struct dp_acl_key {
 /** The rte_acl field definitions of struct dp_acl_key. */
 extern const struct rte_acl_field_def dp_acl_fields[DP_ACL_NUM_FIELDS];
 
+/** Rule actions; the same values as the config's enum cfg_acl_action. */
+enum dp_acl_action {
+	DP_ACL_ALLOW = 0,  /**< forward */
+	DP_ACL_DENY,       /**< drop */
+	DP_ACL_METER,      /**< count in the metering report */
+};
+
 /** What the datapath needs of one rule (index = rte_acl userdata - 1). */
 struct dp_acl_rule {
-	uint8_t action;    /**< enum cfg_acl_action: 0 allow, 1 deny, 2 meter */
+	uint8_t action;    /**< enum dp_acl_action */
 	uint8_t stateful;  /**< allow rule whose flows' return traffic is allowed */
-	uint16_t port;     /**< port index */
 };
 
 /** Frames and bytes of one rule in one direction. */
@@ -107,7 +113,8 @@ void dp_acl_key_make(struct dp_acl_key *k, const struct rte_mbuf *m, const struc
  * meter rule of every frame in the worker's counters and records flows of stateful rules.
  */
 void dp_acl_decide(struct dp_worker *w, const struct dp_snap *s, int dir,
-		const struct dp_acl_key *keys, struct rte_mbuf **pkts, uint16_t n, uint8_t *verdict);
+		const struct dp_acl_key *keys, const struct rte_mbuf *const *pkts, uint16_t n,
+		uint8_t *verdict);
 
 /**
  * Egress ACL stage: frames whose next[] is a port with "in" rules are classified with that
@@ -119,7 +126,7 @@ uint16_t dp_acl_in_burst(struct dp_worker *w, const struct dp_snap *s,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
 
 /** The same decision for one flooded copy of @p m to @p port. @return DP_ACL_PASS/DROP. */
-uint8_t dp_acl_in_one(struct dp_worker *w, const struct dp_snap *s, struct rte_mbuf *m,
+uint8_t dp_acl_in_one(struct dp_worker *w, const struct dp_snap *s, const struct rte_mbuf *m,
 		uint16_t port);
 
 /**

@@ -215,12 +215,16 @@ pfc_count(struct dp_worker *w, const struct dp_snap *s, struct pfc_acc *a,
 	}
 }
 
-/* dp_fcache_burst() of a policy port, for at most DP_BURST frames. */
-static uint16_t
-pfc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t in_port,
-		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+/*
+ * dp_fcache_burst() for at most DP_BURST frames, with the policy flow cache when @p policy
+ * (a constant at each call: the compiler makes two versions, the plain one as before).
+ */
+static __rte_always_inline uint16_t
+fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next, bool policy)
 {
-	struct dp_pfc_ent *set[DP_BURST], *e;
+	struct dp_fcache_ent *set[DP_BURST], *e;
+	struct dp_pfc_ent *pset[DP_BURST], *pe = NULL;
 	uint64_t k0[DP_BURST], k1[DP_BURST], l3[DP_BURST][DP_PFC_L3_WORDS];
 	struct pfc_acc acc = { .rule = { 0 } };
 	uint16_t i, hits = 0;
@@ -230,69 +234,49 @@ pfc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t
 		const uint8_t *h = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
 
 		set[i] = NULL;
+		pset[i] = NULL;
+		/* Runts make no key (and no entry). */
 		if (unlikely(rte_pktmbuf_data_len(pkts[i]) < FC_MIN_LEN))
 			continue;
 		fc_key(h, &k0[i], &k1[i]);
-		if (!pfc_key(h, rte_pktmbuf_data_len(pkts[i]), fc_k1_tagged(k1[i]) ? RTE_VLAN_HLEN : 0,
-				l3[i]))
-			continue;
-		set[i] = pfc_set(w, k0[i], k1[i], l3[i], in_port);
-		rte_prefetch0(set[i]);
-		rte_prefetch0(&set[i][0].l3);
+		if (!policy) {
+			set[i] = fc_set(w, k0[i], k1[i], in_port);
+			rte_prefetch0(set[i]);
+		} else if (pfc_key(h, rte_pktmbuf_data_len(pkts[i]),
+				fc_k1_tagged(k1[i]) ? RTE_VLAN_HLEN : 0, l3[i])) {
+			pset[i] = pfc_set(w, k0[i], k1[i], l3[i], in_port);
+			rte_prefetch0(pset[i]);
+			rte_prefetch0(&pset[i][0].l3);
+		}
 	}
 	for (i = 0; i < n; i++) {
-		e = set[i] == NULL ? NULL : pfc_match(set[i], k0[i], k1[i], l3[i], in_port, epoch);
+		if (!policy) {
+			e = set[i] == NULL ? NULL : fc_match(set[i], k0[i], k1[i], in_port, epoch);
+		} else {
+			pe = pset[i] == NULL ? NULL :
+				pfc_match(pset[i], k0[i], k1[i], l3[i], in_port, epoch);
+			e = pe == NULL ? NULL : &pe->fc;
+		}
 		if (likely(e != NULL)) {
 			uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
 
-			if (likely(fc_apply(w, &e->fc, pkts[i]))) {
-				pfc_count(w, s, &acc, e, len);
-				next[i] = e->fc.out_port;
+			if (likely(fc_apply(w, e, pkts[i]))) {
+				if (policy)
+					pfc_count(w, s, &acc, pe, len);
+				next[i] = e->out_port;
 				hits++;
 				continue;
 			}
 		}
 		next[i] = DP_NEXT_CONT;
-		pkts[i]->hash.usr = rte_pktmbuf_data_len(pkts[i]) >= FC_MIN_LEN &&
-			fc_k1_tagged(k1[i]) ? DP_FC_USR_TAGGED |
-			rte_be_to_cpu_16((uint16_t)(k1[i] >> 48)) : 0;
-	}
-	for (k = 0; k < 4; k++)
-		pfc_acc_flush(w, s, &acc, k);
-	return hits;
-}
-
-/* dp_fcache_burst() for at most DP_BURST frames. */
-static uint16_t
-fc_chunk(struct dp_worker *w, uint64_t epoch, uint16_t in_port,
-		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
-{
-	struct dp_fcache_ent *set[DP_BURST], *e;
-	uint64_t k0[DP_BURST], k1[DP_BURST];
-	uint16_t i, hits = 0;
-
-	for (i = 0; i < n; i++) {
-		if (unlikely(rte_pktmbuf_data_len(pkts[i]) < FC_MIN_LEN)) {
-			set[i] = NULL;
-			continue;
-		}
-		fc_key(rte_pktmbuf_mtod(pkts[i], uint8_t *), &k0[i], &k1[i]);
-		set[i] = fc_set(w, k0[i], k1[i], in_port);
-		rte_prefetch0(set[i]);
-	}
-	for (i = 0; i < n; i++) {
-		e = set[i] == NULL ? NULL : fc_match(set[i], k0[i], k1[i], in_port, epoch);
-		if (likely(e != NULL) && likely(fc_apply(w, e, pkts[i]))) {
-			next[i] = e->out_port;
-			hits++;
-			continue;
-		}
-		next[i] = DP_NEXT_CONT;
 		/* What dp_fcache_insert() cannot read back once vlan_in removed the tag: the
-		 * received TCI (bytes 14-15 of the key). Runts make no entry. */
-		pkts[i]->hash.usr = set[i] != NULL && fc_k1_tagged(k1[i]) ?
+		 * received TCI (bytes 14-15 of the key). */
+		pkts[i]->hash.usr = rte_pktmbuf_data_len(pkts[i]) >= FC_MIN_LEN &&
+			fc_k1_tagged(k1[i]) ?
 			DP_FC_USR_TAGGED | rte_be_to_cpu_16((uint16_t)(k1[i] >> 48)) : 0;
 	}
+	for (k = 0; policy && k < 4; k++)
+		pfc_acc_flush(w, s, &acc, k);
 	return hits;
 }
 
@@ -306,9 +290,9 @@ dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	for (i = 0; i < n; i += c) {
 		c = RTE_MIN(n - i, DP_BURST);
 		if (s->port[in_port].pfc)
-			hits += pfc_chunk(w, s, epoch, in_port, pkts + i, c, next + i);
+			hits += fc_chunk(w, s, epoch, in_port, pkts + i, c, next + i, true);
 		else
-			hits += fc_chunk(w, epoch, in_port, pkts + i, c, next + i);
+			hits += fc_chunk(w, s, epoch, in_port, pkts + i, c, next + i, false);
 	}
 	w->fcache_hits += hits;
 	w->fcache_misses += n - hits;

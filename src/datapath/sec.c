@@ -51,7 +51,7 @@ sec_chunk(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	const struct dp_port *p = &s->port[in_port];
 	uint8_t checks = p->sec, at[DP_BURST], verdict[DP_BURST];
 	struct dp_acl_key keys[DP_BURST];
-	struct rte_mbuf *sel[DP_BURST];
+	const struct rte_mbuf *sel[DP_BURST];
 	uint16_t i, k = 0, dropped = 0;
 	struct dp_l34 l;
 

@@ -107,8 +107,7 @@ dispatch_flood_filter(struct pmd_worker *pw, const struct dp_snap *s, const uint
 		if (r == DP_NEXT_CONT && unlikely(!dp_pvlan_ok(&s->port[in_port], p)))
 			r = dp_next_drop(DP_DROP_EGRESS_PVLAN);
 		if (r == DP_NEXT_CONT && unlikely(p->acl_in) &&
-				dp_acl_in_one(&pw->dp, s, (struct rte_mbuf *)(uintptr_t)m, list[i]) ==
-				DP_ACL_DROP)
+				dp_acl_in_one(&pw->dp, s, m, list[i]) == DP_ACL_DROP)
 			r = dp_next_drop(DP_DROP_ACL_DENY_IN);
 		if (likely(r == DP_NEXT_CONT)) {
 			out[k++] = list[i];

@@ -463,7 +463,8 @@ test_acl_differential(void **state)
 			} else {
 				memset(res, 0, sizeof(res));
 			}
-			dp_acl_decide(w, s, dir, keys, pkts, DP_BURST, verdict);
+			dp_acl_decide(w, s, dir, keys, (const struct rte_mbuf *const *)pkts, DP_BURST,
+					verdict);
 			for (i = 0; i < DP_BURST; i++) {
 				uint32_t d = ref_classify(&c, &keys[i], dir, false);
 				uint32_t m = ref_classify(&c, &keys[i], dir, true);
