@@ -245,8 +245,10 @@ fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t 
 		} else if (pfc_key(h, rte_pktmbuf_data_len(pkts[i]),
 				fc_k1_tagged(k1[i]) ? RTE_VLAN_HLEN : 0, l3[i])) {
 			pset[i] = pfc_set(w, k0[i], k1[i], l3[i], in_port);
+			/* The first line only: prefetching the second (the L3 words) too cost 2.6
+			 * cycles a frame more in policy-64-1000 (27.8 against 25.2 in the fcache
+			 * stage); the hardware follows the adjacent line well enough. */
 			rte_prefetch0(pset[i]);
-			rte_prefetch0(&pset[i][0].l3);
 		}
 	}
 	for (i = 0; i < n; i++) {
