@@ -83,10 +83,11 @@ fc_apply(struct dp_worker *w, struct dp_fcache_ent *e, struct rte_mbuf *m)
 
 	if (unlikely(rte_pktmbuf_pkt_len(m) > e->max_len))
 		return false;
+	/* No metadata is written: nothing after the flow cache reads it (no TX offload is
+	 * requested), and at 1518 B m->l2_len is on a line the copy into the mbuf made cold. */
+	if (likely(e->act == DP_FC_NONE))
+		goto done;
 	switch (e->act) {
-	case DP_FC_NONE:
-		m->l2_len = RTE_ETHER_HDR_LEN;
-		break;
 	case DP_FC_STRIP:
 		if (unlikely(fc_inner_tag(h)))
 			return false;
@@ -103,11 +104,9 @@ fc_apply(struct dp_worker *w, struct dp_fcache_ent *e, struct rte_mbuf *m)
 			return false;
 		tci = rte_cpu_to_be_16(e->vid);
 		memcpy(h + RTE_ETHER_HDR_LEN, &tci, sizeof(tci));
-		m->l2_len = RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN;
 		break;
 	}
-	m->packet_type = RTE_PTYPE_L2_ETHER;
-	m->vlan_tci = e->vid;
+done:
 	if (unlikely(w->now > e->refresh_at)) {
 		__atomic_store_n(&e->src->seen, w->now, __ATOMIC_RELAXED);
 		e->refresh_at = w->now + w->fdb_refresh;
@@ -221,12 +220,13 @@ pfc_count(struct dp_worker *w, const struct dp_snap *s, struct pfc_acc *a,
  */
 static __rte_always_inline uint16_t
 fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t in_port,
-		struct rte_mbuf **pkts, uint16_t n, uint16_t *next, bool policy)
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next, uint64_t *bytes, bool policy)
 {
 	struct dp_fcache_ent *set[DP_BURST], *e;
 	struct dp_pfc_ent *pset[DP_BURST], *pe = NULL;
 	uint64_t k0[DP_BURST], k1[DP_BURST], l3[DP_BURST][DP_PFC_L3_WORDS];
 	struct pfc_acc acc = { .rule = { 0 } };
+	uint64_t sum = 0; /* in a register: *bytes may alias anything */
 	uint16_t i, hits = 0;
 	int k;
 
@@ -252,6 +252,8 @@ fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t 
 		}
 	}
 	for (i = 0; i < n; i++) {
+		uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
+
 		if (!policy) {
 			e = set[i] == NULL ? NULL : fc_match(set[i], k0[i], k1[i], in_port, epoch);
 		} else {
@@ -259,9 +261,8 @@ fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t 
 				pfc_match(pset[i], k0[i], k1[i], l3[i], in_port, epoch);
 			e = pe == NULL ? NULL : &pe->fc;
 		}
+		sum += len;
 		if (likely(e != NULL)) {
-			uint32_t len = rte_pktmbuf_pkt_len(pkts[i]);
-
 			if (likely(fc_apply(w, e, pkts[i]))) {
 				if (policy)
 					pfc_count(w, s, &acc, pe, len);
@@ -271,6 +272,7 @@ fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t 
 			}
 		}
 		next[i] = DP_NEXT_CONT;
+		pkts[i]->port = in_port;
 		/* What dp_fcache_insert() cannot read back once vlan_in removed the tag: the
 		 * received TCI (bytes 14-15 of the key). */
 		pkts[i]->hash.usr = rte_pktmbuf_data_len(pkts[i]) >= FC_MIN_LEN &&
@@ -279,22 +281,24 @@ fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t 
 	}
 	for (k = 0; policy && k < 4; k++)
 		pfc_acc_flush(w, s, &acc, k);
+	*bytes += sum;
 	return hits;
 }
 
 uint16_t
 dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
-		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next, uint64_t *bytes)
 {
 	uint64_t epoch = fc_epoch(s, __atomic_load_n(&w->fdb->gen, __ATOMIC_ACQUIRE));
 	uint16_t i, c, hits = 0;
 
+	*bytes = 0;
 	for (i = 0; i < n; i += c) {
 		c = RTE_MIN(n - i, DP_BURST);
 		if (s->port[in_port].pfc)
-			hits += fc_chunk(w, s, epoch, in_port, pkts + i, c, next + i, true);
+			hits += fc_chunk(w, s, epoch, in_port, pkts + i, c, next + i, bytes, true);
 		else
-			hits += fc_chunk(w, s, epoch, in_port, pkts + i, c, next + i, false);
+			hits += fc_chunk(w, s, epoch, in_port, pkts + i, c, next + i, bytes, false);
 	}
 	w->fcache_hits += hits;
 	w->fcache_misses += n - hits;

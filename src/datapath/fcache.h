@@ -46,16 +46,20 @@ enum dp_fcache_act {
 
 /**
  * Flow cache stage: looks up every frame of a burst from port @p in_port (not yet parsed).
- * A hit is decided here: its header gets the flow's rewrite, its metadata (m->l2_len,
- * packet_type L2_ETHER, vlan_tci = switching VLAN) what the slow path would give it, the
- * source's MAC table entry its last-seen refresh when due, and next[i] = output port.
- * A miss gets next[i] = DP_NEXT_CONT, m->hash.usr = what dp_fcache_insert() needs, and is
- * left untouched otherwise. Counts hits and misses in @p w.
+ * It is the first stage of a burst and the only one a hit takes, so it also does the RX
+ * bookkeeping the dispatcher would otherwise do in a pass of its own over the frames: the
+ * sum of their lengths in @p bytes, and m->port = @p in_port on the frames the slow path
+ * takes (a hit never needs it).
+ * A hit is decided here: its header gets the flow's rewrite, the source's MAC table entry
+ * its last-seen refresh when due, and next[i] = output port. Its metadata is not set (the
+ * slow path's l2_len, packet_type, vlan_tci): nothing after this stage reads a hit's.
+ * A miss gets next[i] = DP_NEXT_CONT, m->port, m->hash.usr = what dp_fcache_insert() needs,
+ * and is left untouched otherwise. Counts hits and misses in @p w.
  *
  * @return number of hits.
  */
 uint16_t dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
-		struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next, uint64_t *bytes);
 
 /**
  * Remembers the flow of slow-path frame @p m from @p in_port: call after vlan_in and l2

@@ -200,24 +200,28 @@ pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
 	uint64_t bytes = 0;
 	PMD_CYC_START(t);
 
-	for (i = 0; i < n; i++) {
-		/* The stages read the headers next: start loading them (NICs DMA them cold). */
-		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-		pkts[i]->port = in_port;
-		bytes += rte_pktmbuf_pkt_len(pkts[i]);
-	}
-	pc->rx_pkts += n;
-	pc->rx_bytes += bytes;
+	/* Mirrored as received, before any stage rewrites a header. */
 	if (unlikely(in->mirror_src))
 		pmd_mirror(pw, s, pkts, n);
-	PMD_CYC(w, DP_STAGE_RX, t);
-
+	pc->rx_pkts += n;
 	if (s->fcache_on) {
-		hits = dp_fcache_burst(w, s, in_port, pkts, n, next);
+		/* The flow cache sums the lengths and sets m->port of what it leaves. */
+		PMD_CYC(w, DP_STAGE_RX, t);
+		hits = dp_fcache_burst(w, s, in_port, pkts, n, next, &bytes);
+		pc->rx_bytes += bytes;
 		n = dispatch_hits(pw, s, pkts, n, next, hits);
 		PMD_CYC(w, DP_STAGE_FCACHE, t);
 		if (n == 0)
 			return;
+	} else {
+		for (i = 0; i < n; i++) {
+			/* The stages read the headers next: start loading them. */
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+			pkts[i]->port = in_port;
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		}
+		pc->rx_bytes += bytes;
+		PMD_CYC(w, DP_STAGE_RX, t);
 	}
 	if (dp_parse_burst(w, in, pkts, n, next) != 0)
 		n = dispatch_compact(pw, pkts, n, next);

@@ -89,13 +89,15 @@ pmd_worker_main(void *arg)
 	struct dp_worker *w = &pw->dp;
 	struct pmd_shared *sh = pw->sh;
 	struct rte_mbuf *pkts[DP_BURST];
+	uint64_t t0, t1;
 
 	rte_rcu_qsbr_thread_register(sh->qsv, w->id);
 	rte_rcu_qsbr_thread_online(sh->qsv, w->id);
+	/* One TSC read an iteration: its end is the next one's start. */
+	t0 = rte_rdtsc();
 	while (!sh->stop) {
 		const struct dp_snap *s = __atomic_load_n(&sh->snap, __ATOMIC_ACQUIRE);
 		const struct dp_worker_plan *pl = &s->plan[w->id];
-		uint64_t t0 = rte_rdtsc(), t1;
 		uint32_t moved = 0;
 		uint16_t i, n;
 
@@ -134,6 +136,7 @@ pmd_worker_main(void *arg)
 			w->busy_cycles += t1 - t0;
 		else
 			w->idle_cycles += t1 - t0;
+		t0 = t1;
 		w->loops++;
 	}
 	rte_rcu_qsbr_thread_offline(sh->qsv, w->id);

@@ -35,9 +35,19 @@ def exchange(tp, rounds=5, bursts=4):
     Returns (sent per port, received per port) from the guest's own counters."""
     before = tp.port_stats()
     tp.cmd("set fwd rxonly")
+
+    def delivered():
+        # Every frame has one destination: all are in once the guest received what it sent.
+        st = tp.port_stats()
+        return sum(st[p]["rx"] - before[p]["rx"] for p in (0, 1)) >= \
+            sum(st[p]["tx"] - before[p]["tx"] for p in (0, 1))
     for _ in range(rounds):
         tp.cmd("start tx_first %d" % bursts)
-        time.sleep(0.3)
+        # Not a fixed pause: on a loaded 2-vCPU machine a round once took over 0.3 s.
+        end = time.time() + 3
+        time.sleep(0.05)
+        while not delivered() and time.time() < end:
+            time.sleep(0.05)
         tp.cmd("stop")
     after = tp.port_stats()
     sent = {p: after[p]["tx"] - before[p]["tx"] for p in (0, 1)}
