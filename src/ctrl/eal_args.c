@@ -65,6 +65,9 @@ eal_args_build(const struct vsw_config *c, const char *prog, struct eal_args *a)
 	}
 	if (pci == 0)
 		rc |= push(a, "--no-pci");
+#ifdef __SANITIZE_ADDRESS__
+	rc |= push(a, "--base-virtaddr=%s", EAL_ASAN_BASE_VA);
+#endif
 	for (i = 0; i < d->n_eal_args; i++)
 		rc |= push(a, "%s", d->eal_args[i]);
 	return rc != 0 ? -ENOSPC : 0;

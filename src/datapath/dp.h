@@ -13,12 +13,14 @@
  * not happen on x86_64).
  *
  * Per-packet metadata lives in standard mbuf fields, written by the stages in this order:
- *   m->port        vswd port index of the ingress port (set by the dispatcher at RX)
+ *   m->port        vswd port index of the ingress port (set at RX: by the flow cache on the
+ *                  frames it leaves to the stages, or by the dispatcher when the cache is off)
  *   m->l2_len      Ethernet header length including an 802.1Q tag (parse)
  *   m->packet_type RTE_PTYPE_L2_ETHER or RTE_PTYPE_L2_ETHER_VLAN as received (parse)
  *   m->vlan_tci    TCI of the received tag, or 0 (parse); the switching VLAN ID (vlan_in)
  *   m->hash.usr    flow cache misses: whether and how the frame arrived tagged (fcache)
  * After vlan_in every frame is untagged: egress inserts the tag its port needs (vlan_out).
+ * A flow cache hit gets none of these: it leaves the cache with its header rewritten.
  */
 
 #include <stdint.h>

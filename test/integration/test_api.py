@@ -238,12 +238,7 @@ def test_kill_during_save_leaves_old_or_new(cleanup):
 
 def test_telemetry_and_dumpcap(cleanup):
     """dpdk-telemetry.py reads the /vswd commands; dpdk-dumpcap captures from a vswd port."""
-    # dpdk-dumpcap is a secondary process: it must map the hugepages at the primary's
-    # addresses. A plain build gets EAL's default base (0x100000000); under ASan that range
-    # is shadow memory, the primary's memory lands next to the shared libraries and the
-    # secondary's own libraries can sit there. An explicit base outside ASan's shadow and
-    # far from any library keeps both builds' addresses free in the secondary.
-    v = Vswd(cleanup, {"dpdk": {"eal_args": ["--base-virtaddr=0x200000000000"]}, "ports": [
+    v = Vswd(cleanup, {"ports": [
         {"name": "a", "type": "dpdk", "devargs": "net_tapa,iface=vsta"},
         {"name": "b", "type": "dpdk", "devargs": "net_tapb,iface=vstb"}]}).start()
     for n, ip in (("a", "10.79.0.1/24"), ("b", "10.79.0.2/24")):

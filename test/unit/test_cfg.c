@@ -233,7 +233,7 @@ test_eal_args(void **state)
 	static struct eal_args a;
 	struct vsw_config c;
 	struct ctrl_err e;
-	int i, pci = 0, nopci = 0;
+	int i, pci = 0, nopci = 0, base = 0;
 
 	(void)state;
 	assert_int_equal(parse("{\"dpdk\": {\"lcores\": \"0-2\", \"eal_args\": [\"--vdev=x\"]},"
@@ -243,9 +243,15 @@ test_eal_args(void **state)
 	for (i = 0; i < a.argc; i++) {
 		pci += strcmp(a.argv[i], "0000:03:00.0") == 0;
 		nopci += strcmp(a.argv[i], "--no-pci") == 0;
+		base += strcmp(a.argv[i], "--base-virtaddr=" EAL_ASAN_BASE_VA) == 0;
 	}
 	assert_int_equal(pci, 1);
 	assert_int_equal(nopci, 0);
+#ifdef __SANITIZE_ADDRESS__
+	assert_int_equal(base, 1);
+#else
+	assert_int_equal(base, 0);
+#endif
 	assert_string_equal(a.argv[1], "--lcores=0-2");
 	assert_string_equal(a.argv[a.argc - 1], "--vdev=x");
 	assert_true(eal_devargs_is_vdev("net_tap0,iface=x"));
