@@ -11,6 +11,7 @@
 
 #include "ctrl.h"
 #include "snap.h"
+#include "vsw_graph.h"
 #include "vsw_log.h"
 
 static int
@@ -48,6 +49,9 @@ ctrl_workers_create(struct vsw_ctrl *c, struct ctrl_err *e)
 		if (pw->dp.conn == NULL)
 			return ctrl_errf(e, "$.dpdk.memory_mb", "flow ring of worker %u: %s", i,
 					rte_strerror(rte_errno));
+		if (vsw_graph_create(&pw->dp, (int)rte_lcore_to_socket_id(lcore)) == NULL)
+			return ctrl_errf(e, "$.dpdk.memory_mb", "graph of worker %u: %s", i,
+					rte_strerror(rte_errno));
 		i++;
 	}
 	return 0;
@@ -58,6 +62,7 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 {
 	unsigned int n_workers = rte_lcore_count() - 1;
 	size_t sz;
+	int rc;
 
 	memset(c, 0, sizeof(*c));
 	c->cfg.dpdk = cfg->dpdk;
@@ -99,6 +104,11 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 	if (c->conn == NULL) {
 		ctrl_errf(e, "$.switch.acl_flows_max", "cannot create the ACL flow table: %s",
 				rte_strerror(rte_errno));
+		goto fail;
+	}
+	rc = vsw_graph_init();
+	if (rc != 0) {
+		ctrl_errf(e, "$", "cannot set up the datapath graph: %s", strerror(-rc));
 		goto fail;
 	}
 	if (ctrl_workers_create(c, e) != 0)
@@ -241,6 +251,7 @@ ctrl_fini(struct vsw_ctrl *c)
 	for (i = 0; i < c->n_workers; i++) {
 		if (c->workers[i] == NULL)
 			continue;
+		vsw_graph_destroy(&c->workers[i]->dp);
 		rte_ring_free(c->workers[i]->dp.learn_ring);
 		dp_conn_local_free(c->workers[i]->dp.conn);
 		rte_free(c->workers[i]);

@@ -12,13 +12,12 @@
  * lcore: only that lcore writes it; the control thread reads its counters (torn 64-bit reads do
  * not happen on x86_64).
  *
- * Per-packet metadata lives in standard mbuf fields, written by the stages in this order:
- *   m->port        vswd port index of the ingress port (set at RX: by the flow cache on the
- *                  frames it leaves to the stages, or by the dispatcher when the cache is off)
+ * Per-packet metadata: vswd's own lives in one mbuf dynamic field (vsw_meta.h: ingress port,
+ * received tag, drop reason); standard mbuf fields keep their DPDK meaning and are written by
+ * the stages in this order:
  *   m->l2_len      Ethernet header length including an 802.1Q tag (parse)
  *   m->packet_type RTE_PTYPE_L2_ETHER or RTE_PTYPE_L2_ETHER_VLAN as received (parse)
  *   m->vlan_tci    TCI of the received tag, or 0 (parse); the switching VLAN ID (vlan_in)
- *   m->hash.usr    flow cache misses: whether and how the frame arrived tagged (fcache)
  * After vlan_in every frame is untagged: egress inserts the tag its port needs (vlan_out).
  * A flow cache hit gets none of these: it leaves the cache with its header rewritten.
  */
@@ -29,6 +28,7 @@
 #include <rte_common.h>
 #include <rte_mbuf.h>
 #include <rte_ether.h>
+#include <rte_cycles.h>
 #include <rte_meter.h>
 
 #include "dp_drops.h"
@@ -201,6 +201,7 @@ struct dp_port_ctr {
 
 struct dp_fdb;
 struct dp_conn_local;
+struct rte_graph;
 
 /** A MAC learning event posted by a worker to the FDB writer. */
 struct dp_learn_ev {
@@ -275,6 +276,18 @@ struct dp_fdb_cache_ent {
 struct dp_worker {
 	uint16_t id;             /**< worker index, also its RCU thread id */
 	uint64_t now;            /**< TSC, read once per poll-loop iteration */
+	const struct dp_snap *snap; /**< snapshot of this loop iteration (RCU: never kept past
+				     *   it); what the nodes read */
+	struct rte_graph *graph; /**< this worker's graph (vsw_graph.h) */
+	uint16_t graph_id;       /**< its rte_graph id */
+	uint32_t moved;          /**< packets received and drained in this iteration */
+	uint16_t n_rx_runs;      /**< entries in rx_run[] */
+	/** The runs of one ingress port in the stream the rx node gave the flow cache node in
+	 * this walk, in order: that node reads them instead of each frame's metadata. */
+	struct {
+		uint16_t port;   /**< ingress port */
+		uint16_t n;      /**< frames */
+	} rx_run[DP_MAX_POLL];
 	uint64_t tsc_hz;         /**< TSC ticks per second */
 	uint64_t fdb_refresh;    /**< refresh an entry's last-seen at most this often (TSC) */
 	uint64_t learn_repost;   /**< re-post the same learn event after this long (TSC) */
@@ -312,6 +325,31 @@ struct dp_worker {
 	uint64_t stage_cycles[DP_STAGE_MAX]; /**< TSC per stage (only with VSW_CYCLE_STATS) */
 	struct dp_port_ctr port[VSW_MAX_PORTS]; /**< per-port counters */
 } __rte_cache_aligned;
+
+#ifdef VSW_CYCLE_STATS
+/** Starts a cycle-accounting interval in local @p t. */
+#define DP_CYC_START(t) uint64_t t = rte_rdtsc()
+/** Restarts the interval in @p t without charging anything. */
+#define DP_CYC_MARK(t) ((t) = rte_rdtsc())
+/** Charges the cycles since @p t to stage @p st of worker context @p w; restarts @p t. */
+#define DP_CYC(w, st, t) do { \
+		uint64_t t_now_ = rte_rdtsc(); \
+		(w)->stage_cycles[st] += t_now_ - (t); \
+		(t) = t_now_; \
+	} while (0)
+#else
+#define DP_CYC_START(t) uint64_t t __rte_unused = 0
+#define DP_CYC_MARK(t) do { } while (0)
+#define DP_CYC(w, st, t) do { } while (0)
+#endif
+
+/** Counts @p n frames for port @p port that were not sent: per reason and against the port. */
+static inline void
+dp_count_tx_drops(struct dp_worker *w, uint16_t port, enum dp_drop r, uint16_t n)
+{
+	w->drops[r] += n;
+	w->port[port].tx_drops += n;
+}
 
 /**
  * Moves the two MAC addresses (12 bytes) at @p src to @p dst; the ranges may overlap (a tag

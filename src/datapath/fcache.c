@@ -9,6 +9,7 @@
 #include "parse.h"
 #include "vlan_in.h"
 #include "vlan_out.h"
+#include "vsw_meta.h"
 
 /* Shortest frame looked up: the key covers 16 bytes, a tagged frame's inner EtherType 18. */
 #define FC_MIN_LEN (RTE_ETHER_HDR_LEN + RTE_VLAN_HLEN)
@@ -227,6 +228,7 @@ fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t 
 	uint64_t k0[DP_BURST], k1[DP_BURST], l3[DP_BURST][DP_PFC_L3_WORDS];
 	struct pfc_acc acc = { .rule = { 0 } };
 	uint64_t sum = 0; /* in a register: *bytes may alias anything */
+	struct vsw_meta *md;
 	uint16_t i, hits = 0;
 	int k;
 
@@ -272,12 +274,16 @@ fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t 
 			}
 		}
 		next[i] = DP_NEXT_CONT;
-		pkts[i]->port = in_port;
+		md = vsw_meta(pkts[i]);
+		md->in_port = in_port;
 		/* What dp_fcache_insert() cannot read back once vlan_in removed the tag: the
 		 * received TCI (bytes 14-15 of the key). */
-		pkts[i]->hash.usr = rte_pktmbuf_data_len(pkts[i]) >= FC_MIN_LEN &&
-			fc_k1_tagged(k1[i]) ?
-			DP_FC_USR_TAGGED | rte_be_to_cpu_16((uint16_t)(k1[i] >> 48)) : 0;
+		if (rte_pktmbuf_data_len(pkts[i]) >= FC_MIN_LEN && fc_k1_tagged(k1[i])) {
+			md->flags = VSW_META_F_RX_TAGGED;
+			md->rx_tci = rte_be_to_cpu_16((uint16_t)(k1[i] >> 48));
+		} else {
+			md->flags = 0;
+		}
 	}
 	for (k = 0; policy && k < 4; k++)
 		pfc_acc_flush(w, s, &acc, k);
@@ -354,7 +360,8 @@ dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 {
 	uint32_t gen = __atomic_load_n(&w->fdb->gen, __ATOMIC_ACQUIRE);
 	const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	bool tagged = (m->hash.usr & DP_FC_USR_TAGGED) != 0;
+	const struct vsw_meta *md = vsw_meta_c(m);
+	bool tagged = (md->flags & VSW_META_F_RX_TAGGED) != 0;
 	uint16_t vid = m->vlan_tci & RTE_VLAN_ID_MASK, hdr, tpid, tci;
 	struct dp_fdb_cache_ent *src, *dst;
 	struct dp_fcache_ent *c, *e;
@@ -379,7 +386,7 @@ dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	memcpy(kb, eh, 2 * RTE_ETHER_ADDR_LEN);
 	if (tagged) {
 		tpid = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-		tci = rte_cpu_to_be_16((uint16_t)m->hash.usr);
+		tci = rte_cpu_to_be_16(md->rx_tci);
 	} else {
 		tpid = eh->ether_type;
 		tci = 0;

@@ -41,20 +41,17 @@ enum dp_fcache_act {
 	DP_FC_RETAG,     /**< received tag rewritten to TCI = switching VLAN */
 };
 
-/** mbuf hash.usr of a slow-path frame: set by dp_fcache_burst(), read by dp_fcache_insert(). */
-#define DP_FC_USR_TAGGED 0x10000u
-
 /**
  * Flow cache stage: looks up every frame of a burst from port @p in_port (not yet parsed).
  * It is the first stage of a burst and the only one a hit takes, so it also does the RX
- * bookkeeping the dispatcher would otherwise do in a pass of its own over the frames: the
- * sum of their lengths in @p bytes, and m->port = @p in_port on the frames the slow path
- * takes (a hit never needs it).
+ * bookkeeping the rx node would otherwise do in a pass of its own over the frames: the
+ * sum of their lengths in @p bytes, and the metadata (vsw_meta.h: in_port, the received
+ * tag) of the frames the slow path takes (a hit never needs it).
  * A hit is decided here: its header gets the flow's rewrite, the source's MAC table entry
  * its last-seen refresh when due, and next[i] = output port. Its metadata is not set (the
  * slow path's l2_len, packet_type, vlan_tci): nothing after this stage reads a hit's.
- * A miss gets next[i] = DP_NEXT_CONT, m->port, m->hash.usr = what dp_fcache_insert() needs,
- * and is left untouched otherwise. Counts hits and misses in @p w.
+ * A miss gets next[i] = DP_NEXT_CONT and its metadata, which dp_fcache_insert() reads, and
+ * is left untouched otherwise. Counts hits and misses in @p w.
  *
  * @return number of hits.
  */

@@ -14,7 +14,7 @@ dp_etype_is_tag(uint16_t etype)
 /**
  * Parse stage: bounds-checks the Ethernet header and at most one 802.1Q tag.
  *
- * Preconditions: m->port is the ingress port index; @p in is that port.
+ * Preconditions: @p in is the frames' ingress port.
  * Sets m->l2_len, m->packet_type and m->vlan_tci (TCI of the tag, 0 if untagged).
  * next[i] = DP_NEXT_CONT, or a DP_PARSE_DROPS reason (runt, multicast or zero source MAC,
  * stacked tags, longer than in->mtu + header). Reads only bytes it has checked are present

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The dispatcher: runs the stages in order on one RX burst and does everything they only
- * decide: frees and counts drops, replicates flooded frames, buffers frames for TX.
+ * vsw_switch: the slow path of a frame the flow cache did not decide. Runs parse, vlan_in,
+ * sec, l2, flood and the "in" ACLs in order on each run of frames from one ingress port,
+ * offers unicast flows to the flow cache, and moves every frame on: to its output port's
+ * node after the egress check and tag (vlan_out), to every member's output when flooded
+ * (one shared reference per encoding), or to the drop node with its reason.
+ * In: frames with vsw_meta.in_port. Out: VSW_EDGE_PORT(p), VSW_EDGE_DROP.
  */
 #include <rte_ethdev.h>
 
@@ -13,119 +17,123 @@
 #include "sec.h"
 #include "vlan_in.h"
 #include "vlan_out.h"
-#include "worker.h"
+#include "vsw_node.h"
 
-/* Counts and frees the packets the last stage dropped; keeps the others in order. */
+/* What one run of the switch node works with. */
+struct sw_run {
+	struct rte_graph *graph;  /* the worker's graph */
+	struct rte_node *node;    /* this node's instance */
+	struct dp_worker *w;      /* the worker */
+	const struct dp_snap *s;  /* its snapshot */
+	uint16_t in_port;         /* ingress port of the run */
+};
+
+/* Moves the packets the last stage dropped to the drop edge; keeps the others in order. */
 static uint16_t
-dispatch_compact(struct pmd_worker *pw, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+sw_compact(const struct sw_run *r, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
 	struct rte_mbuf *drop[DP_BURST];
 	uint16_t i, k = 0, nd = 0;
 
 	for (i = 0; i < n; i++) {
 		if (dp_next_is_drop(next[i])) {
-			pmd_count_rx_drop(pw, pkts[i], dp_next_reason(next[i]));
+			vsw_mark_drops((void **)&pkts[i], 1, next[i]);
 			drop[nd++] = pkts[i];
 		} else {
 			pkts[k] = pkts[i];
 			next[k++] = next[i];
 		}
 	}
-	rte_pktmbuf_free_bulk(drop, nd);
+	if (nd > 0)
+		rte_node_enqueue(r->graph, r->node, VSW_EDGE_DROP, (void **)drop, nd);
 	return k;
 }
 
-/* Counts an egress drop of one reference to @p m on port @p port and releases it. */
+/*
+ * Moves one reference to @p m, meant for @p port, to the drop edge with drop code @p code,
+ * counted against @p port. @p counted: the count was already taken (only free it).
+ */
 static inline void
-dispatch_egress_drop(struct pmd_worker *pw, uint16_t port, uint16_t code, struct rte_mbuf *m)
+sw_egress_drop(const struct sw_run *r, uint16_t port, uint16_t code, struct rte_mbuf *m,
+		bool counted)
 {
-	pmd_count_tx_drops(pw, port, dp_next_reason(code), 1);
-	rte_pktmbuf_free(m);
+	struct vsw_meta *md = vsw_meta(m);
+
+	md->drop = (uint8_t)dp_next_reason(code);
+	md->out_port = port;
+	md->flags = VSW_META_F_EGRESS | (counted ? VSW_META_F_COUNTED : 0);
+	rte_node_enqueue_x1(r->graph, r->node, VSW_EDGE_DROP, m);
 }
 
 /*
- * Sends slow-path frame @p m from @p in_port to @p port through the egress stage, first
- * offering its flow to the flow cache when that is on.
+ * Sends slow-path frame @p m to @p port through the egress check and tag, first offering its
+ * flow to the flow cache when that is on.
  */
 static inline void
-dispatch_unicast(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
-		uint16_t port, struct rte_mbuf *m)
+sw_unicast(const struct sw_run *r, uint16_t port, struct rte_mbuf *m)
 {
-	uint16_t r;
+	const struct dp_snap *s = r->s;
+	uint16_t c;
 
 	if (s->fcache_on)
-		dp_fcache_insert(&pw->dp, s, in_port, m, port);
-	r = dp_vlan_out_one(&s->port[port], m);
-	if (unlikely(r != DP_NEXT_CONT))
-		dispatch_egress_drop(pw, port, r, m);
+		dp_fcache_insert(r->w, s, r->in_port, m, port);
+	c = dp_vlan_out_one(&s->port[port], m);
+	if (unlikely(c != DP_NEXT_CONT))
+		sw_egress_drop(r, port, c, m, false);
 	else
-		pmd_tx_enqueue(pw, s, port, m);
+		rte_node_enqueue_x1(r->graph, r->node, VSW_EDGE_PORT(port), m);
 }
 
 /*
- * Sends the @p hits frames the flow cache decided (next[i] < VSW_MAX_PORTS) to their TX
- * buffers, a run of frames to one port at a time, and keeps the others, in order, for the
- * slow path. @return frames kept.
- */
-static inline uint16_t
-dispatch_hits(struct pmd_worker *pw, const struct dp_snap *s, struct rte_mbuf **pkts,
-		uint16_t n, const uint16_t *next, uint16_t hits)
-{
-	uint16_t i = 0, j, k = 0;
-
-	if (hits == 0)
-		return n;
-	while (i < n) {
-		if (unlikely(next[i] >= VSW_MAX_PORTS)) {
-			pkts[k++] = pkts[i++];
-			continue;
-		}
-		for (j = i + 1; j < n && next[j] == next[i]; j++)
-			;
-		pmd_tx_enqueue_bulk(pw, s, next[i], &pkts[i], j - i);
-		i = j;
-	}
-	return k;
-}
-
-/*
- * Keeps the ports of @p list (except @p in_port) that may send @p m; counts the others as
- * egress drops without touching @p m. @return ports kept in @p out.
+ * Keeps the ports of @p list (except the ingress port) that may send @p m; counts the others
+ * as egress drops without touching @p m. @return ports kept in @p out.
  */
 static uint16_t
-dispatch_flood_filter(struct pmd_worker *pw, const struct dp_snap *s, const uint16_t *list,
-		uint16_t n, uint16_t in_port, const struct rte_mbuf *m, uint16_t *out)
+sw_flood_filter(const struct sw_run *r, const uint16_t *list, uint16_t n,
+		const struct rte_mbuf *m, uint16_t *out)
 {
-	uint16_t i, k = 0, r;
+	const struct dp_snap *s = r->s;
+	uint16_t i, k = 0, c;
 
 	for (i = 0; i < n; i++) {
 		const struct dp_port *p = &s->port[list[i]];
 
-		if (list[i] == in_port)
+		if (list[i] == r->in_port)
 			continue;
-		r = dp_vlan_out_check(p, m);
-		if (r == DP_NEXT_CONT && unlikely(!dp_pvlan_ok(&s->port[in_port], p)))
-			r = dp_next_drop(DP_DROP_EGRESS_PVLAN);
-		if (r == DP_NEXT_CONT && unlikely(p->acl_in) &&
-				dp_acl_in_one(&pw->dp, s, m, list[i]) == DP_ACL_DROP)
-			r = dp_next_drop(DP_DROP_ACL_DENY_IN);
-		if (likely(r == DP_NEXT_CONT)) {
+		c = dp_vlan_out_check(p, m);
+		if (c == DP_NEXT_CONT && unlikely(!dp_pvlan_ok(&s->port[r->in_port], p)))
+			c = dp_next_drop(DP_DROP_EGRESS_PVLAN);
+		if (c == DP_NEXT_CONT && unlikely(p->acl_in) &&
+				dp_acl_in_one(r->w, s, m, list[i]) == DP_ACL_DROP)
+			c = dp_next_drop(DP_DROP_ACL_DENY_IN);
+		if (likely(c == DP_NEXT_CONT))
 			out[k++] = list[i];
-		} else {
-			pmd_count_tx_drops(pw, list[i], dp_next_reason(r), 1);
-		}
+		else
+			dp_count_tx_drops(r->w, list[i], dp_next_reason(c), 1);
 	}
 	return k;
 }
 
-/* Counts @p n lost copies (reason @p code) against the ports in @p ports. */
+/* Counts @p n lost copies (drop code @p code) against the ports in @p ports. */
 static void
-dispatch_flood_lost(struct pmd_worker *pw, const uint16_t *ports, uint16_t n, uint16_t code)
+sw_flood_lost(const struct sw_run *r, const uint16_t *ports, uint16_t n, uint16_t code)
 {
 	uint16_t i;
 
 	for (i = 0; i < n; i++)
-		pmd_count_tx_drops(pw, ports[i], dp_next_reason(code), 1);
+		dp_count_tx_drops(r->w, ports[i], dp_next_reason(code), 1);
+}
+
+/* Moves one reference to @p m to each output of @p ports. */
+static void
+sw_fan_out(const struct sw_run *r, const uint16_t *ports, uint16_t n, struct rte_mbuf *m)
+{
+	uint16_t i;
+
+	if (n > 1)
+		rte_pktmbuf_refcnt_update(m, (int16_t)(n - 1));
+	for (i = 0; i < n; i++)
+		rte_node_enqueue_x1(r->graph, r->node, VSW_EDGE_PORT(ports[i]), m);
 }
 
 /*
@@ -133,122 +141,95 @@ dispatch_flood_lost(struct pmd_worker *pw, const uint16_t *ports, uint16_t n, ui
  * ones share one tagged copy (or @p m itself when there is no untagged member).
  */
 static void
-dispatch_flood(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
-		struct rte_mbuf *m)
+sw_flood(const struct sw_run *r, struct rte_mbuf *m)
 {
-	const struct dp_vlan_members *vm = s->vlan[m->vlan_tci & RTE_VLAN_ID_MASK];
-	uint16_t ut[VSW_MAX_PORTS], tg[VSW_MAX_PORTS], nut, ntg, i, r;
-	struct rte_mbuf *c = NULL;
+	const struct dp_vlan_members *vm = r->s->vlan[m->vlan_tci & RTE_VLAN_ID_MASK];
+	uint16_t ut[VSW_MAX_PORTS], tg[VSW_MAX_PORTS], nut, ntg, c;
+	struct rte_mbuf *t = NULL;
 
-	nut = dispatch_flood_filter(pw, s, vm->untagged, vm->n_untagged, in_port, m, ut);
-	ntg = dispatch_flood_filter(pw, s, vm->tagged, vm->n_tagged, in_port, m, tg);
+	nut = sw_flood_filter(r, vm->untagged, vm->n_untagged, m, ut);
+	ntg = sw_flood_filter(r, vm->tagged, vm->n_tagged, m, tg);
 	if (ntg > 0) {
-		c = nut > 0 ? rte_pktmbuf_copy(m, pw->dp.pool, 0, UINT32_MAX) : m;
-		if (unlikely(c == NULL)) {
-			dispatch_flood_lost(pw, tg, ntg, dp_next_drop(DP_DROP_FLOOD_COPY_FAILED));
-		} else if (unlikely((r = dp_vlan_out_tag(c)) != DP_NEXT_CONT)) {
-			dispatch_flood_lost(pw, tg, ntg, r);
-			rte_pktmbuf_free(c);
+		t = nut > 0 ? rte_pktmbuf_copy(m, r->w->pool, 0, UINT32_MAX) : m;
+		if (unlikely(t == NULL)) {
+			sw_flood_lost(r, tg, ntg, dp_next_drop(DP_DROP_FLOOD_COPY_FAILED));
+		} else if (unlikely((c = dp_vlan_out_tag(t)) != DP_NEXT_CONT)) {
+			sw_flood_lost(r, tg, ntg, c);
+			sw_egress_drop(r, tg[0], c, t, true);
 		} else {
-			if (ntg > 1)
-				rte_pktmbuf_refcnt_update(c, (int16_t)(ntg - 1));
-			for (i = 0; i < ntg; i++)
-				pmd_tx_enqueue(pw, s, tg[i], c);
+			sw_fan_out(r, tg, ntg, t);
 		}
 	}
-	if (nut > 0) {
-		if (nut > 1)
-			rte_pktmbuf_refcnt_update(m, (int16_t)(nut - 1));
-		for (i = 0; i < nut; i++)
-			pmd_tx_enqueue(pw, s, ut[i], m);
-	} else if (c != m) {
-		/* Nobody took the original: every destination was filtered or is tagged. */
-		rte_pktmbuf_free(m);
-	}
+	if (nut > 0)
+		sw_fan_out(r, ut, nut, m);
+	else if (t != m)
+		/* Nobody took the original: every destination was filtered (and counted) or
+		 * is tagged. */
+		sw_egress_drop(r, r->in_port, dp_next_drop(DP_DROP_FLOOD_NO_MEMBERS), m, true);
 }
 
-void
-pmd_mirror(struct pmd_worker *pw, const struct dp_snap *s, struct rte_mbuf **pkts, uint16_t n)
+/* The slow path of @p n (at most DP_BURST) frames from r->in_port. */
+static void
+sw_run(const struct sw_run *r, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t i, d, nd = s->n_mirror_dst;
-	struct rte_mbuf *c;
+	const struct dp_port *in = &r->s->port[r->in_port];
+	const struct dp_snap *s = r->s;
+	struct dp_worker *w = r->w;
+	uint16_t next[DP_BURST], i, dropped;
+	DP_CYC_START(t);
 
-	for (i = 0; i < n && nd > 0; i++) {
-		c = rte_pktmbuf_copy(pkts[i], pw->dp.pool, 0, UINT32_MAX);
-		if (unlikely(c == NULL)) {
-			for (d = 0; d < nd; d++)
-				pmd_count_tx_drops(pw, s->mirror_dst[d], DP_DROP_MIRROR_COPY_FAILED, 1);
-			continue;
-		}
-		if (nd > 1)
-			rte_pktmbuf_refcnt_update(c, (int16_t)(nd - 1));
-		/* Destinations are never sources: these enqueues copy nothing further. */
-		for (d = 0; d < nd; d++)
-			pmd_tx_enqueue(pw, s, s->mirror_dst[d], c);
-		pw->dp.mirror_copies += nd;
-	}
-}
-
-void
-pmd_dispatch(struct pmd_worker *pw, const struct dp_snap *s, uint16_t in_port,
-		struct rte_mbuf **pkts, uint16_t n)
-{
-	struct dp_port_ctr *pc = &pw->dp.port[in_port];
-	const struct dp_port *in = &s->port[in_port];
-	struct dp_worker *w = &pw->dp;
-	uint16_t next[DP_BURST], i, hits, dropped;
-	uint64_t bytes = 0;
-	PMD_CYC_START(t);
-
-	/* Mirrored as received, before any stage rewrites a header. */
-	if (unlikely(in->mirror_src))
-		pmd_mirror(pw, s, pkts, n);
-	pc->rx_pkts += n;
-	if (s->fcache_on) {
-		/* The flow cache sums the lengths and sets m->port of what it leaves. */
-		PMD_CYC(w, DP_STAGE_RX, t);
-		hits = dp_fcache_burst(w, s, in_port, pkts, n, next, &bytes);
-		pc->rx_bytes += bytes;
-		n = dispatch_hits(pw, s, pkts, n, next, hits);
-		PMD_CYC(w, DP_STAGE_FCACHE, t);
-		if (n == 0)
-			return;
-	} else {
-		for (i = 0; i < n; i++) {
-			/* The stages read the headers next: start loading them. */
-			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-			pkts[i]->port = in_port;
-			bytes += rte_pktmbuf_pkt_len(pkts[i]);
-		}
-		pc->rx_bytes += bytes;
-		PMD_CYC(w, DP_STAGE_RX, t);
-	}
 	if (dp_parse_burst(w, in, pkts, n, next) != 0)
-		n = dispatch_compact(pw, pkts, n, next);
-	PMD_CYC(w, DP_STAGE_PARSE, t);
+		n = sw_compact(r, pkts, n, next);
+	DP_CYC(w, DP_STAGE_PARSE, t);
 	if (dp_vlan_in_burst(w, in, pkts, n, next) != 0)
-		n = dispatch_compact(pw, pkts, n, next);
-	PMD_CYC(w, DP_STAGE_VLAN_IN, t);
+		n = sw_compact(r, pkts, n, next);
+	DP_CYC(w, DP_STAGE_VLAN_IN, t);
 	if (in->sec != 0 && n > 0) {
-		if (dp_sec_burst(w, s, in_port, pkts, n, next) != 0)
-			n = dispatch_compact(pw, pkts, n, next);
-		PMD_CYC(w, DP_STAGE_SEC, t);
+		if (dp_sec_burst(w, s, r->in_port, pkts, n, next) != 0)
+			n = sw_compact(r, pkts, n, next);
+		DP_CYC(w, DP_STAGE_SEC, t);
 	}
 	if (n == 0)
 		return;
-	dropped = dp_l2_burst(w, s, in_port, pkts, n, next);
-	PMD_CYC(w, DP_STAGE_L2, t);
-	dropped += dp_flood_burst(w, s, in_port, pkts, n, next);
+	dropped = dp_l2_burst(w, s, r->in_port, pkts, n, next);
+	DP_CYC(w, DP_STAGE_L2, t);
+	dropped += dp_flood_burst(w, s, r->in_port, pkts, n, next);
 	if (s->acl != NULL && s->acl->ctx[DP_ACL_IN] != NULL)
 		dropped += dp_acl_in_burst(w, s, pkts, n, next);
 	if (dropped != 0)
-		n = dispatch_compact(pw, pkts, n, next);
-	PMD_CYC(w, DP_STAGE_FLOOD, t);
+		n = sw_compact(r, pkts, n, next);
+	DP_CYC(w, DP_STAGE_FLOOD, t);
 	for (i = 0; i < n; i++) {
 		if (likely(next[i] < VSW_MAX_PORTS))
-			dispatch_unicast(pw, s, in_port, next[i], pkts[i]);
+			sw_unicast(r, next[i], pkts[i]);
 		else
-			dispatch_flood(pw, s, in_port, pkts[i]);
+			sw_flood(r, pkts[i]);
 	}
-	PMD_CYC(w, DP_STAGE_EGRESS, t);
+	DP_CYC(w, DP_STAGE_EGRESS, t);
 }
+
+static uint16_t
+switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	struct sw_run r = { .graph = graph, .node = node, .w = vsw_node_worker(node) };
+	struct rte_mbuf *pkts[DP_BURST];
+	uint16_t i, k;
+
+	r.s = r.w->snap;
+	for (i = 0; i < nb; i += k) {
+		k = vsw_port_run(objs, i, nb, &r.in_port);
+		memcpy(pkts, &objs[i], k * sizeof(pkts[0]));
+		sw_run(&r, pkts, k);
+	}
+	return nb;
+}
+
+static struct rte_node_register switch_node = {
+	.name = "vsw_switch",
+	.process = switch_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	/* Edge 1 (VSW_EDGE_NEXT) is unused: the layout of port-reaching nodes is fixed. */
+	.next_nodes = { "vsw_drop", "vsw_drop" },
+};
+VSW_NODE_REGISTER(switch_node, true)

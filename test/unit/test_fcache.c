@@ -15,6 +15,7 @@
 #include "vlan_in.h"
 #include "vlan_out.h"
 #include "ut.h"
+#include "vsw_meta.h"
 
 /* p0, p1: access 10 (p1 MTU 1000); p2: trunk 10,20 native 20; p3: trunk 10,20; p4: access 20. */
 static const char *cfg_json =
@@ -92,7 +93,6 @@ slow_one(struct dp_worker *w, const struct dp_snap *s, uint16_t in, struct rte_m
 {
 	uint16_t next, r;
 
-	m->port = in;
 	if (dp_parse_burst(w, &s->port[in], &m, 1, &next) != 0)
 		return next;
 	if (dp_vlan_in_burst(w, &s->port[in], &m, 1, &next) != 0)
@@ -114,11 +114,11 @@ fc_one(struct dp_worker *w, const struct dp_snap *s, uint16_t in, struct rte_mbu
 	uint64_t bytes;
 	uint16_t next;
 
-	m->port = UINT16_MAX;
+	vsw_meta(m)->in_port = UINT16_MAX;
 	*hit = dp_fcache_burst(w, s, in, &m, 1, &next, &bytes) == 1;
 	assert_int_equal(bytes, len);
 	if (!*hit)
-		assert_int_equal(m->port, in);
+		assert_int_equal(vsw_meta(m)->in_port, in);
 	return *hit ? next : slow_one(w, s, in, m, true);
 }
 

@@ -11,6 +11,7 @@
 #include "fdb.h"
 #include "snap.h"
 #include "ut.h"
+#include "vsw_meta.h"
 
 const uint16_t ut_sizes[UT_N_SIZES] = { 1, 3, 4, 5, 32, 33, UT_MAX_BURST };
 struct rte_mempool *ut_pool;
@@ -25,6 +26,10 @@ ut_eal_init(const char *name)
 	snprintf(prefix, sizeof(prefix), "--file-prefix=ut_%s_%d", name, (int)getpid());
 	if (rte_eal_init(RTE_DIM(argv) - 1, argv) < 0) {
 		fprintf(stderr, "EAL init failed\n");
+		exit(1);
+	}
+	if (vsw_meta_register() != 0) {
+		fprintf(stderr, "mbuf metadata registration failed\n");
 		exit(1);
 	}
 	ut_pool = rte_pktmbuf_pool_create("ut_pool", 8191, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsw_rx: the source node of every worker graph. Polls the RX queues of the worker's plan in
+ * the current snapshot, counts what each port received and moves the frames to the flow
+ * cache, with the list of its runs of one ingress port in the worker context (dp_worker
+ * rx_run[]: the cache sets the metadata of what it does not decide, and sums the bytes), or,
+ * when the cache is off, straight to the switch with the ingress port in each frame's
+ * metadata. Frames of a mirror source are copied as received, before any node rewrites a
+ * header.
+ * Out: vsw_fcache, vsw_switch, vsw_mirror. Drops: none.
+ */
+#include <rte_ethdev.h>
+
+#include "mirror.h"
+#include "worker.h"
+
+enum rx_edge {
+	RX_EDGE_DROP = VSW_EDGE_DROP, /**< unused: receiving drops nothing */
+	RX_EDGE_FCACHE,               /**< the flow cache */
+	RX_EDGE_SWITCH,               /**< the slow path (flow cache off) */
+	RX_EDGE_MIRROR,               /**< copies of a mirror source's frames */
+};
+
+static uint16_t
+rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	struct dp_worker *w = vsw_node_worker(node);
+	const struct dp_snap *s = w->snap;
+	const struct dp_worker_plan *pl = &s->plan[w->id];
+	rte_edge_t next = s->fcache_on ? RX_EDGE_FCACHE : RX_EDGE_SWITCH;
+	uint16_t q, i, n, total = 0;
+
+	w->n_rx_runs = 0;
+
+	for (q = 0; q < pl->n_rxq; q++) {
+		const struct dp_rxq *r = &pl->rxq[q];
+		struct dp_port_ctr *pc = &w->port[r->port];
+		struct rte_mbuf **pkts;
+		uint64_t bytes = 0;
+		DP_CYC_START(tc);
+
+		pkts = (struct rte_mbuf **)rte_node_next_stream_get(graph, node, next, DP_BURST);
+		n = rte_eth_rx_burst(s->port[r->port].eth_id, r->queue, pkts, DP_BURST);
+		if (n == 0) {
+			DP_CYC(w, DP_STAGE_RX, tc);
+			continue;
+		}
+		w->rx_bursts++;
+		pc->rx_pkts += n;
+		if (next == RX_EDGE_FCACHE) {
+			w->rx_run[w->n_rx_runs].port = r->port;
+			w->rx_run[w->n_rx_runs++].n = n;
+		} else {
+			for (i = 0; i < n; i++) {
+				/* The stages read the headers next: start loading them. */
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+				vsw_meta(pkts[i])->in_port = r->port;
+				bytes += rte_pktmbuf_pkt_len(pkts[i]);
+			}
+			pc->rx_bytes += bytes;
+		}
+		if (unlikely(s->port[r->port].mirror_src))
+			vsw_mirror_emit(graph, node, RX_EDGE_MIRROR, pkts, n);
+		rte_node_next_stream_put(graph, node, next, n);
+		total += n;
+		DP_CYC(w, DP_STAGE_RX, tc);
+	}
+	w->moved += total;
+	return total;
+}
+
+static struct rte_node_register rx_node = {
+	.name = "vsw_rx",
+	.flags = RTE_NODE_SOURCE_F,
+	.process = rx_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 4,
+	.next_nodes = { "vsw_drop", "vsw_fcache", "vsw_switch", VSW_MIRROR_NODE },
+};
+VSW_NODE_REGISTER(rx_node, false)

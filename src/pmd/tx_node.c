@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vswtx-<p>: the output of port p, one clone of "vswtx" per port slot (vsw_graph_init()).
+ * The only node that transmits. Copies the frames of a mirror source as sent, then sends them
+ * on the worker's own TX queue of the port, or hands them to the queue's owner through the
+ * port's handoff ring. What the queue or ring does not take is a counted drop (tx_full,
+ * tx_handoff_full) against the port, freed here: the output is the end of the drop path.
+ * Out: vsw_mirror.
+ */
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+
+#include "mirror.h"
+#include "worker.h"
+
+/* Most frames given to one rte_eth_tx_burst() call. */
+#define TX_CHUNK 64
+
+enum tx_edge {
+	TX_EDGE_DROP = VSW_EDGE_DROP, /**< unused: refused frames are counted and freed here */
+	TX_EDGE_MIRROR,               /**< copies of a mirror source's frames */
+};
+
+/* Sums the lengths of @p n frames. */
+static inline uint64_t
+pkts_bytes(struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t b = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		b += rte_pktmbuf_pkt_len(pkts[i]);
+	return b;
+}
+
+void
+pmd_tx_burst_count(struct dp_worker *w, const struct dp_port *p, uint16_t port,
+		uint16_t queue, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct dp_port_ctr *pc = &w->port[port];
+	uint64_t bytes = pkts_bytes(pkts, n);
+	uint16_t sent;
+
+	sent = rte_eth_tx_burst(p->eth_id, queue, pkts, n);
+	w->tx_bursts++;
+	if (unlikely(sent < n)) {
+		bytes -= pkts_bytes(pkts + sent, n - sent);
+		dp_count_tx_drops(w, port, DP_DROP_TX_FULL, n - sent);
+		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+	}
+	pc->tx_pkts += sent;
+	pc->tx_bytes += bytes;
+}
+
+static uint16_t
+tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
+{
+	struct dp_worker *w = vsw_node_worker(node);
+	uint16_t port = vsw_node_ctx(node)->port, i, k, q;
+	const struct dp_port *p = &w->snap->port[port];
+	struct rte_mbuf **pkts = (struct rte_mbuf **)objs;
+	DP_CYC_START(tc);
+
+	if (unlikely(p->mirror_src))
+		vsw_mirror_emit(graph, node, TX_EDGE_MIRROR, pkts, n);
+	if (likely(p->tx_own[w->id])) {
+		for (i = 0; i < n; i += k) {
+			k = RTE_MIN((uint16_t)(n - i), (uint16_t)TX_CHUNK);
+			pmd_tx_burst_count(w, p, port, p->txq[w->id], pkts + i, k);
+		}
+	} else {
+		q = (uint16_t)rte_ring_mp_enqueue_burst(p->handoff, objs, n, NULL);
+		if (unlikely(q < n)) {
+			dp_count_tx_drops(w, port, DP_DROP_TX_HANDOFF_FULL, n - q);
+			rte_pktmbuf_free_bulk(pkts + q, n - q);
+		}
+	}
+	DP_CYC(w, DP_STAGE_TX, tc);
+	return n;
+}
+
+static struct rte_node_register tx_node = {
+	.name = VSW_TX_NODE,
+	.process = tx_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	.next_nodes = { "vsw_drop", VSW_MIRROR_NODE },
+};
+VSW_NODE_REGISTER(tx_node, false)
