@@ -324,17 +324,36 @@ cell(json_t *v, char *buf, size_t len)
 	return buf;
 }
 
-/* An array of objects as a table, columns from the first row's keys. */
+static bool is_table(json_t *v);
+
+/* Index of @p key in @p keys[0..n), or n. */
+static size_t
+key_index(const char **keys, size_t n, const char *key)
+{
+	size_t k;
+
+	for (k = 0; k < n && strcmp(keys[k], key) != 0; k++)
+		;
+	return k;
+}
+
+/*
+ * An array of objects as a table: a column for every scalar key of any row, in the order
+ * first seen; a row's own tables (arrays of objects) follow it, indented.
+ */
 static void
 print_table(json_t *rows, const char *indent)
 {
-	json_t *first = json_array_get(rows, 0), *r, *v;
 	const char *keys[64], *key;
 	size_t w[64], n = 0, i, k;
-	char buf[48];
+	char buf[48], sub[64];
+	json_t *r, *v;
 
-	json_object_foreach(first, key, v) {
-		if (n < RTE_DIM_(keys) && !json_is_array(v) && !json_is_object(v)) {
+	json_array_foreach(rows, i, r) {
+		json_object_foreach(r, key, v) {
+			if (json_is_array(v) || json_is_object(v) || n == RTE_DIM_(keys) ||
+					key_index(keys, n, key) < n)
+				continue;
 			keys[n] = key;
 			w[n++] = strlen(key);
 		}
@@ -349,11 +368,15 @@ print_table(json_t *rows, const char *indent)
 	printf("%s", indent);
 	for (k = 0; k < n; k++)
 		printf("%-*s%s", (int)w[k], keys[k], k + 1 < n ? "  " : "\n");
+	snprintf(sub, sizeof(sub), "%s    ", indent);
 	json_array_foreach(rows, i, r) {
 		printf("%s", indent);
 		for (k = 0; k < n; k++)
 			printf("%-*s%s", (int)w[k], cell(json_object_get(r, keys[k]), buf,
 					sizeof(buf)), k + 1 < n ? "  " : "\n");
+		json_object_foreach(r, key, v)
+			if (is_table(v))
+				print_table(v, sub);
 	}
 }
 

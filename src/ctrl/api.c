@@ -10,6 +10,7 @@
 #include <rte_version.h>
 
 #include "api.h"
+#include "trace_api.h"
 #include "persist.h"
 #include "vsw_log.h"
 #include "vsw_version.h"
@@ -647,6 +648,22 @@ static const struct api_method methods[] = {
 	{ "stats.get", api_stats_get, false, false, "counters: ports, queues, workers, drop "
 	  "reasons, MAC table", { { "reset", A_BOOL, false, "then start counting from zero" },
 	  END_P } },
+	{ "stats.nodes", trace_api_nodes, false, false, "per-node counters of the datapath "
+	  "graph, summed over the workers: calls, packets (and cycles in a cycle_stats build)",
+	  { END_P } },
+	{ "trace.start", trace_api_start, true, false, "record node by node the next frames "
+	  "received on a port (replaces the previous trace)",
+	  { { "port", A_STR, true, "port name" },
+	    { "count", A_INT, false, "frames (default 1)", 1, TRACE_COUNT_MAX }, END_P } },
+	{ "trace.stop", trace_api_stop, true, false, "stop tracing (the records stay)",
+	  { END_P } },
+	{ "trace.show", trace_api_show, false, false, "the traced frames: each node, its "
+	  "decision, the frame's headers as it left the node", { END_P } },
+	{ "trace.simulate", trace_api_simulate, false, false, "run a frame through the "
+	  "datapath as if received on a port: nothing is sent, learned or counted",
+	  { { "port", A_STR, true, "port name" },
+	    { "frame_hex", A_STR, true, "the frame in hex, from the destination MAC on" },
+	    END_P } },
 	{ "log.level", api_log_level, true, false, "show or set the log level",
 	  { { "level", A_STR, false, "emergency .. debug" },
 	    { "type", A_STR, false, "vswd (default) or a DPDK log type pattern, e.g. \"lib.*\"" },

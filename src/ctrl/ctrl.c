@@ -113,6 +113,11 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 	}
 	if (ctrl_workers_create(c, e) != 0)
 		goto fail;
+	rc = trace_init(c);
+	if (rc != 0) {
+		ctrl_errf(e, "$.dpdk.memory_mb", "cannot set up packet tracing: %s", strerror(-rc));
+		goto fail;
+	}
 	/* Workers always find a snapshot, even before the first port. */
 	if (ctrl_publish(c, e) != 0)
 		goto fail;
@@ -205,6 +210,7 @@ ctrl_poll(struct vsw_ctrl *c)
 		dp_fdb_drain(c->fdb, c->workers[i]->dp.learn_ring, now);
 		dp_conn_drain(c->conn, c->workers[i]->dp.conn->ring, now);
 	}
+	trace_poll(c);
 	if (now >= c->next_age) {
 		dp_fdb_age(c->fdb, now);
 		dp_conn_age(c->conn, now);
@@ -248,6 +254,7 @@ ctrl_fini(struct vsw_ctrl *c)
 		pmd_port_free_pool(&c->ports[i]);
 	while (c->n_dead_pools > 0)
 		rte_mempool_free(c->dead_pools[--c->n_dead_pools]);
+	trace_fini(c);
 	for (i = 0; i < c->n_workers; i++) {
 		if (c->workers[i] == NULL)
 			continue;

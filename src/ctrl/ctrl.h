@@ -22,6 +22,7 @@
 #include "fdb.h"
 #include "mem.h"
 #include "port.h"
+#include "trace_ctl.h"
 #include "worker.h"
 
 /** The running switch. */
@@ -46,6 +47,7 @@ struct vsw_ctrl {
 	uint64_t next_state;                  /**< TSC of the next link/queue state poll */
 	uint64_t next_stats;                  /**< TSC of the next periodic statistics print */
 	bool running;                         /**< workers launched */
+	struct trace_state trace;             /**< packet trace and dry run (trace_ctl.h) */
 };
 
 /**

@@ -83,7 +83,8 @@ dp_acl_decide(struct dp_worker *w, const struct dp_snap *s, int dir,
 		memset(verdict, DP_ACL_PASS, n);
 		return;
 	}
-	ctr = a->ctr[w->id];
+	/* A dry run (trace.simulate) counts nothing: its id has no counters. */
+	ctr = w->dry ? NULL : a->ctr[w->id];
 	for (i = 0; i < n; i++)
 		data[i] = (const uint8_t *)&keys[i];
 	rte_acl_classify(a->ctx[dir], data, res, n, DP_ACL_CATEGORIES);
@@ -94,16 +95,19 @@ dp_acl_decide(struct dp_worker *w, const struct dp_snap *s, int dir,
 		const struct dp_acl_rule *r;
 
 		verdict[i] = DP_ACL_PASS;
-		if (mt != 0) {
+		if (mt != 0 && likely(!w->dry)) {
 			ctr[(mt - 1) * 2 + dir].pkts++;
 			ctr[(mt - 1) * 2 + dir].bytes += len;
 		}
 		if (d == 0)
 			continue;
 		r = &a->rule[d - 1];
-		ctr[(d - 1) * 2 + dir].pkts++;
-		ctr[(d - 1) * 2 + dir].bytes += len;
-		if (r->action == DP_ACL_ALLOW && r->stateful && keys[i].family != 0) {
+		if (likely(!w->dry)) {
+			ctr[(d - 1) * 2 + dir].pkts++;
+			ctr[(d - 1) * 2 + dir].bytes += len;
+		}
+		if (r->action == DP_ACL_ALLOW && r->stateful && keys[i].family != 0 &&
+				likely(!w->dry)) {
 			acl_conn_key(&ck, &keys[i]);
 			dp_conn_note(w->conn, &ck, w->now);
 		} else if (r->action == DP_ACL_DENY) {

@@ -202,6 +202,7 @@ struct dp_port_ctr {
 struct dp_fdb;
 struct dp_conn_local;
 struct rte_graph;
+struct vsw_trace_ctl;
 
 /** A MAC learning event posted by a worker to the FDB writer. */
 struct dp_learn_ev {
@@ -281,6 +282,16 @@ struct dp_worker {
 	struct rte_graph *graph; /**< this worker's graph (vsw_graph.h) */
 	uint16_t graph_id;       /**< its rte_graph id */
 	uint32_t moved;          /**< packets received and drained in this iteration */
+	uint8_t trace_on;        /**< this walk carries traced packets (trace.h) */
+	uint8_t dry;             /**< dry run (trace.simulate): learns, notes, refreshes and
+				  *   transmits nothing; its counters are nobody's */
+	struct vsw_trace_ctl *trace_ctl; /**< what to trace (control thread's) */
+	struct rte_ring *trace_ring;     /**< SP/SC ring of struct vsw_trace_rec to the
+					  *   control thread */
+	uint64_t trace_lost;     /**< trace records lost to a full ring */
+	struct rte_mbuf *sim_pkt; /**< dry run: the frame the rx node injects next */
+	uint16_t sim_port;       /**< dry run: its ingress port */
+	uint32_t sim_id;         /**< dry run: its trace packet id */
 	uint16_t n_rx_runs;      /**< entries in rx_run[] */
 	/** The runs of one ingress port in the stream the rx node gave the flow cache node in
 	 * this walk, in order: that node reads them instead of each frame's metadata. */

@@ -26,6 +26,8 @@ l2_post_learn(struct dp_worker *w, uint64_t key, uint16_t port)
 static inline void
 l2_learn_one(struct dp_worker *w, const struct dp_fdb_cache_ent *r, uint16_t in_port)
 {
+	if (unlikely(w->dry))
+		return;
 	if (r->ent == NULL) {
 		l2_post_learn(w, r->key, in_port);
 		return;

@@ -17,10 +17,14 @@
  *             offers the flow to the cache after vlan_in removed the tag)
  *   drop      reason (enum dp_drop) of a packet sent to a drop edge (the deciding node),
  *   out_port  with the port it was meant for when the drop is an egress drop
+ *   trace_id  packet id of a frame being traced (the rx node, or trace.simulate), valid
+ *             only while the frame carries the vsw_trace_flag dynamic flag: mbuf flags
+ *             are cleared for every received frame, the dynamic field is not
  * The offset is registered once by vsw_meta_register() before any worker starts and never
  * changes afterwards.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -33,6 +37,7 @@ struct vsw_meta {
 	uint16_t rx_tci;    /**< TCI as received (with VSW_META_F_RX_TAGGED) */
 	uint8_t drop;       /**< enum dp_drop of a packet on a drop edge */
 	uint8_t flags;      /**< VSW_META_F_* */
+	uint32_t trace_id;  /**< packet id of a traced packet (vsw_traced()) */
 };
 
 /** The drop was decided for out_port (an egress drop), not against in_port. */
@@ -44,9 +49,11 @@ struct vsw_meta {
 
 /** Offset of struct vsw_meta in every mbuf (set by vsw_meta_register()). */
 extern int vsw_meta_off;
+/** ol_flags bit of a frame being traced (dynamic flag "vsw_traced"). */
+extern uint64_t vsw_trace_flag;
 
 /**
- * Registers the dynamic field. Idempotent; call before any mbuf pool's frames reach a node.
+ * Registers the dynamic field and the trace flag. Idempotent; call before any mbuf pool's frames reach a node.
  * @return 0 or a negative errno (rte_errno of rte_mbuf_dynfield_register()).
  */
 int vsw_meta_register(void);
@@ -63,6 +70,13 @@ static inline const struct vsw_meta *
 vsw_meta_c(const struct rte_mbuf *m)
 {
 	return RTE_MBUF_DYNFIELD(m, vsw_meta_off, const struct vsw_meta *);
+}
+
+/** True when @p m is being traced (trace.h). */
+static inline bool
+vsw_traced(const struct rte_mbuf *m)
+{
+	return (m->ol_flags & vsw_trace_flag) != 0;
 }
 
 #endif

@@ -75,7 +75,7 @@ sw_unicast(const struct sw_run *r, uint16_t port, struct rte_mbuf *m)
 	const struct dp_snap *s = r->s;
 	uint16_t c;
 
-	if (s->fcache_on)
+	if (s->fcache_on && !r->w->dry)
 		dp_fcache_insert(r->w, s, r->in_port, m, port);
 	c = dp_vlan_out_one(&s->port[port], m);
 	if (unlikely(c != DP_NEXT_CONT))

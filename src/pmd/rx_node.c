@@ -12,6 +12,7 @@
 #include <rte_ethdev.h>
 
 #include "mirror.h"
+#include "trace.h"
 #include "worker.h"
 
 enum rx_edge {
@@ -21,6 +22,32 @@ enum rx_edge {
 	RX_EDGE_MIRROR,               /**< copies of a mirror source's frames */
 };
 
+/*
+ * Dry run (trace.simulate): the frame the control thread injected instead of polling, traced,
+ * with its metadata as the flow cache would leave a miss (the dry worker's cache is empty).
+ */
+static uint16_t
+rx_inject(struct rte_graph *graph, struct rte_node *node, rte_edge_t next)
+{
+	struct dp_worker *w = vsw_node_worker(node);
+	struct rte_mbuf *m = w->sim_pkt;
+
+	if (m == NULL)
+		return 0;
+	w->sim_pkt = NULL;
+	vsw_meta(m)->in_port = w->sim_port;
+	if (next == RX_EDGE_FCACHE) {
+		w->rx_run[0].port = w->sim_port;
+		w->rx_run[0].n = 1;
+		w->n_rx_runs = 1;
+	}
+	vsw_trace_mark_one(w, node, next, m, w->sim_id);
+	if (unlikely(w->snap->port[w->sim_port].mirror_src))
+		vsw_mirror_emit(graph, node, RX_EDGE_MIRROR, &m, 1);
+	rte_node_enqueue_x1(graph, node, next, m);
+	return 1;
+}
+
 static uint16_t
 rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
 {
@@ -28,9 +55,12 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	const struct dp_snap *s = w->snap;
 	const struct dp_worker_plan *pl = &s->plan[w->id];
 	rte_edge_t next = s->fcache_on ? RX_EDGE_FCACHE : RX_EDGE_SWITCH;
+	bool trace = __atomic_load_n(&w->trace_ctl->active, __ATOMIC_RELAXED) != 0;
 	uint16_t q, i, n, total = 0;
 
 	w->n_rx_runs = 0;
+	if (unlikely(w->dry))
+		return rx_inject(graph, node, next);
 
 	for (q = 0; q < pl->n_rxq; q++) {
 		const struct dp_rxq *r = &pl->rxq[q];
@@ -59,6 +89,8 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 			}
 			pc->rx_bytes += bytes;
 		}
+		if (unlikely(trace))
+			vsw_trace_mark(w, node, next, r->port, pkts, n);
 		if (unlikely(s->port[r->port].mirror_src))
 			vsw_mirror_emit(graph, node, RX_EDGE_MIRROR, pkts, n);
 		rte_node_next_stream_put(graph, node, next, n);

@@ -63,6 +63,16 @@ tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 
 	if (unlikely(p->mirror_src))
 		vsw_mirror_emit(graph, node, TX_EDGE_MIRROR, pkts, n);
+	if (unlikely(w->trace_on)) {
+		/* A frame that comes back in (a looped port) is not the same trace. */
+		for (i = 0; i < n; i++)
+			pkts[i]->ol_flags &= ~vsw_trace_flag;
+		if (w->dry) {
+			/* trace.simulate: seen leaving here (trace.h), never sent. */
+			rte_pktmbuf_free_bulk(pkts, n);
+			return n;
+		}
+	}
 	if (likely(p->tx_own[w->id])) {
 		for (i = 0; i < n; i += k) {
 			k = RTE_MIN((uint16_t)(n - i), (uint16_t)TX_CHUNK);

@@ -1,17 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include <rte_config.h>
-/*
- * Debian's DPDK is built with RTE_LIBRTE_GRAPH_STATS, which makes rte_graph_walk() read the
- * TSC twice around every node call: 6.6 cycles a packet on p2p-64-1000 (16 %). The walk is
- * inlined here, so this file alone decides; the cycle_stats build keeps the counting.
- */
-#ifndef VSW_CYCLE_STATS
-#undef RTE_LIBRTE_GRAPH_STATS
-#endif
 #include <rte_ethdev.h>
 #include <rte_graph_worker.h>
 #include <rte_ring.h>
 
+#include "vsw_walk.h"
 #include "worker.h"
 
 /* Moves frames other workers handed off into the TX queue this worker owns. */
@@ -49,7 +41,7 @@ pmd_worker_main(void *arg)
 		w->moved = 0;
 		/* Every frame the walk receives is transmitted or dropped within it: no node
 		 * holds a frame past the iteration, nor past the quiescent report. */
-		rte_graph_walk(w->graph);
+		vsw_graph_walk(w);
 		if (pl->n_drain > 0) {
 			DP_CYC_START(tc);
 
