@@ -18,15 +18,19 @@ cleanup() {
 	pkill -f "$VSW_BUILD/vswd" 2>/dev/null
 	pkill -f 'dpdk-testpmd.*--file-prefix guest' 2>/dev/null
 	rm -f /dev/hugepages/vswt*map_* /dev/hugepages/guestmap_* /tmp/vswt-*.sock
+	# EAL runtime directories of our prefixes, and the tests' temporary files.
+	rm -rf /var/run/dpdk/vswt* /var/run/dpdk/guest* /var/run/dpdk/ut_* /tmp/vswt-* "$PYTEST_TMP"
 	hugepages_release
 }
+PYTEST_TMP=$(mktemp -d /tmp/vswt-pytest-XXXXXX)
 trap cleanup EXIT
 # vswd (256 MiB) and a testpmd guest (256 MiB) side by side, with room to spare.
 hugepages_reserve 768
 
 rc=0
 meson test -C "$VSW_BUILD" --suite unit --print-errorlogs || rc=1
-( cd "$VSW_ROOT/test/integration" && /usr/bin/python3 -m pytest -v -p no:cacheprovider . ) || rc=1
+( cd "$VSW_ROOT/test/integration" && /usr/bin/python3 -m pytest -v -p no:cacheprovider \
+	--basetemp="$PYTEST_TMP/plain" . ) || rc=1
 
 # The same suites on an AddressSanitizer + UndefinedBehaviorSanitizer build: any report, and
 # any leak at vswd's clean exit, fails them.
@@ -39,5 +43,5 @@ ninja -C "$ASAN_BUILD" >/dev/null || die "asan build failed"
 export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 meson test -C "$ASAN_BUILD" --suite unit --print-errorlogs || rc=1
 ( cd "$VSW_ROOT/test/integration" && VSWD=$ASAN_BUILD/vswd \
-	/usr/bin/python3 -m pytest -v -p no:cacheprovider . ) || rc=1
+	/usr/bin/python3 -m pytest -v -p no:cacheprovider --basetemp="$PYTEST_TMP/asan" . ) || rc=1
 exit $rc

@@ -367,6 +367,7 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 {
 	struct dp_acl_set *acl = NULL, *old_acl = NULL;
 	struct cfg_acl *old_r = NULL;
+	json_t *before, *after;
 	uint32_t old_n = 0;
 	bool new_acl;
 	struct plan *pl;
@@ -405,6 +406,8 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 		plan_free(pl);
 		return 0;
 	}
+	/* The generation counts changes: a document equal to the running one is not one. */
+	before = cfg_emit(&c->cfg);
 	rc = ports_remove(c, pl, e);
 	for (j = 0; rc == 0 && j < next->n_ports; j++) {
 		uint16_t slot = (uint16_t)pl->slot_of[j];
@@ -428,6 +431,7 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 		json_decref(report != NULL ? *report : NULL);
 		if (report != NULL)
 			*report = NULL;
+		json_decref(before);
 		return rc;
 	}
 	ports_trim(c);
@@ -446,7 +450,10 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 		if (pl->op[j] == OP_DEL)
 			VSW_LOG(NOTICE, "port %s removed\n", pl->old[j].name);
 	plan_free(pl);
-	if (rc == 0)
+	after = rc == 0 ? cfg_emit(&c->cfg) : NULL;
+	if (rc == 0 && (before == NULL || after == NULL || !json_equal(before, after)))
 		c->cfg_gen++;
+	json_decref(before);
+	json_decref(after);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -9,6 +10,7 @@
 
 #include <rte_bus.h>
 #include <rte_dev.h>
+#include <rte_log.h>
 #include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
 
@@ -65,6 +67,37 @@ vhost_server_path_prepare(const char *path, const char *jpath, struct ctrl_err *
 	VSW_LOG(NOTICE, "removing stale vhost-user socket %s\n", path);
 	unlink(path);
 	return 0;
+}
+
+/*
+ * rte_dev_probe() of @p devargs (port @p name). DPDK's tap PMD gives each tap a multiq qdisc
+ * for its rte_flow support; in a kernel without sch_multiq it logs four error lines at every
+ * start and goes on without rte_flow, which vswd does not use. Those lines are kept out of
+ * the log (the PMD's level is raised for the probe only) and replaced by one notice; a probe
+ * failure is still reported by the caller with its errno.
+ */
+static int
+tap_probe_quiet(const char *devargs, const char *name)
+{
+	int type, level = -1, rc;
+	bool multiq;
+
+	if (strncmp(devargs, "net_tap", 7) != 0)
+		return rte_dev_probe(devargs);
+	multiq = access("/sys/module/sch_multiq", F_OK) == 0;
+	type = rte_log_register("pmd.net.tap");
+	if (!multiq && type >= 0) {
+		level = rte_log_get_level((uint32_t)type);
+		rte_log_set_level((uint32_t)type, RTE_LOG_CRIT);
+	}
+	rc = rte_dev_probe(devargs);
+	if (level >= 0)
+		rte_log_set_level((uint32_t)type, (uint32_t)level);
+	/* The kernel may have loaded the module on demand during the probe. */
+	if (rc == 0 && !multiq && access("/sys/module/sch_multiq", F_OK) != 0)
+		VSW_LOG(NOTICE, "port %s: this kernel has no multiq qdisc (sch_multiq): the tap "
+				"driver's rte_flow support is off, which vswd does not use\n", name);
+	return rc;
 }
 
 /* Finds the ethdev a just-probed @p devargs created. */
@@ -192,7 +225,7 @@ pmd_port_open(struct pmd_port *pp, const struct cfg_port *cfg, uint16_t idx,
 		snprintf(pp->devname, sizeof(pp->devname), "%.*s", (int)l, cfg->devargs);
 		snprintf(devargs, sizeof(devargs), "%s", cfg->devargs);
 	}
-	rc = rte_dev_probe(devargs);
+	rc = tap_probe_quiet(devargs, cfg->name);
 	if (rc != 0 && rc != -EEXIST) {
 		char sub[96];
 

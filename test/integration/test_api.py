@@ -181,6 +181,19 @@ def test_apply_rejected_whole(cleanup):
     v.stop()
 
 
+def test_apply_unchanged_keeps_generation(cleanup):
+    """Applying the running document again changes nothing, not even the generation."""
+    v = Vswd(cleanup, {"ports": null_ports(2)}).start()
+    gen = v.result("version")["config_generation"]
+    r = v.result("config.apply", {"config": v.result("config.get")})
+    assert r["generation"] == gen, r
+    assert not any(r["changes"].get(k) for k in ("ports_added", "ports_removed",
+                                                  "ports_changed", "ports_reopened")), r
+    r = v.result("port.set", {"name": "n0", "admin": "down"})
+    assert r["generation"] == gen + 1
+    v.stop()
+
+
 def test_restart_restores_running_config(cleanup):
     v = Vswd(cleanup, {"ports": null_ports(2)}).start()
     v.result("port.add", {"name": "x", "type": "dpdk", "devargs": "net_null5", "mtu": 9000,

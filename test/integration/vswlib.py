@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -60,6 +61,7 @@ class Cleanup:
         self.links = []
         self.paths = []
         self.prefixes = []
+        self.dirs = []
 
     def spawn(self, args, **kw):
         """Starts a process that run() kills if it is still there."""
@@ -86,6 +88,8 @@ class Cleanup:
             for f in glob.glob(os.path.join(HUGEDIR, pfx + "map_*")):
                 os.unlink(f)
             sh("rm -rf /var/run/dpdk/%s" % pfx, check=False)
+        for d in self.dirs:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 class Vswd:
@@ -100,7 +104,10 @@ class Vswd:
         cfg["dpdk"].setdefault("memory_mb", 256)
         cfg["dpdk"].setdefault("file_prefix", prefix)
         self.config = cfg
-        self.dir = tmpdir or tempfile.mkdtemp(prefix="vswt-")
+        self.dir = tmpdir
+        if tmpdir is None:
+            self.dir = tempfile.mkdtemp(prefix="vswt-")
+            cleanup.dirs.append(self.dir)
         cfg.setdefault("api", {}).setdefault("socket", os.path.join(self.dir, "vswd.sock"))
         self.sock = cfg["api"]["socket"]
         self.running = os.path.join(self.dir, "running.json")

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +19,29 @@
 const uint16_t ut_sizes[UT_N_SIZES] = { 1, 3, 4, 5, 32, 33, UT_MAX_BURST };
 struct rte_mempool *ut_pool;
 
+/* At exit: EAL's resources and its runtime directory (/var/run/dpdk/<prefix>) go. */
+static void
+ut_eal_fini(void)
+{
+	char dir[PATH_MAX], f[PATH_MAX + 256];
+	struct dirent *d;
+	DIR *dh;
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	dh = opendir(dir);
+	if (dh == NULL)
+		return;
+	while ((d = readdir(dh)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		snprintf(f, sizeof(f), "%s/%s", dir, d->d_name);
+		unlink(f);
+	}
+	closedir(dh);
+	rmdir(dir);
+}
+
 void
 ut_eal_init(const char *name)
 {
@@ -28,6 +54,7 @@ ut_eal_init(const char *name)
 		fprintf(stderr, "EAL init failed\n");
 		exit(1);
 	}
+	atexit(ut_eal_fini);
 	if (vsw_meta_register() != 0) {
 		fprintf(stderr, "mbuf metadata registration failed\n");
 		exit(1);
