@@ -5,6 +5,7 @@
 #include <rte_malloc.h>
 
 #include "snap.h"
+#include "vsw_node.h"
 
 /* The port's TX queues usable now, in order; all configured ones if none is reported. */
 static uint16_t
@@ -248,6 +249,7 @@ snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_
 		snap_free(s);
 		return NULL;
 	}
+	vsw_arc_build(s);
 	return s;
 }
 

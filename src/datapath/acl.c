@@ -3,6 +3,7 @@
 
 #include "acl.h"
 #include "conn.h"
+#include "vsw_node.h"
 
 #define ACL_FIELD(t, sz, idx, in, member) { .type = RTE_ACL_FIELD_TYPE_##t, .size = (sz), \
 	.field_index = (idx), .input_index = (in), .offset = offsetof(struct dp_acl_key, member) }
@@ -204,3 +205,48 @@ dp_acl_rules_of(const struct dp_snap *s, const struct rte_mbuf *m, uint16_t port
 	return *decide == 0 || (a->rule[*decide - 1].action == DP_ACL_ALLOW &&
 			!a->rule[*decide - 1].stateful);
 }
+
+/* --- node vsw_acl_in: ingress arc, while any port has "in" rules: unicast to such ports - */
+
+static bool
+acl_in_enabled(const struct dp_snap *s, uint16_t port)
+{
+	uint16_t q;
+
+	RTE_SET_USED(port);
+	for (q = 0; q < s->n_ports; q++)
+		if (s->port[q].in_use && s->port[q].acl_in)
+			return true;
+	return false;
+}
+
+static uint16_t
+acl_in_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	uint16_t d;
+
+	vsw_decision_load(pkts, n, next);
+	d = dp_acl_in_burst(w, s, pkts, n, next);
+	vsw_decision_store(pkts, n, next);
+	return d;
+}
+
+static uint16_t
+acl_in_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	DP_CYC_START(t);
+	uint16_t r = vsw_arc_process(graph, node, objs, nb, acl_in_stage);
+
+	DP_CYC(vsw_node_worker(node), DP_STAGE_FLOOD, t);
+	return r;
+}
+
+static struct rte_node_register acl_in_node = {
+	.name = "vsw_acl_in",
+	.process = acl_in_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	.next_nodes = { "vsw_drop", "vsw_drop" },
+};
+VSW_ARC_NODE_REGISTER(acl_in_node, 60, acl_in_enabled)

@@ -44,6 +44,8 @@
 #define DP_BURST 32
 /** Highest valid VLAN ID (4095 is reserved). */
 #define DP_VLAN_MAX 4094
+/** Most nodes on the ingress feature arc (vsw_node.h). */
+#define VSW_ARC_MAX 16
 /** Words in a VLAN membership bitmap. */
 #define DP_VLAN_WORDS (4096 / 64)
 /** Most RX queues one worker polls. */
@@ -141,6 +143,9 @@ struct dp_port {
 	uint16_t pvlan_comm;    /**< community: its secondary VLAN ID */
 	uint64_t macs[DP_PORT_MACS]; /**< the port's own MACs, as dp_mac64() */
 	uint32_t storm_pps;     /**< storm limit (packets per second), 0: none */
+	/** Ingress feature arc of the port: the arc index of the node after arc node k, for
+	 * each k on the arc (vsw_arc_build()); the arc starts at vsw_parse. */
+	uint8_t in_next[VSW_ARC_MAX];
 	struct rte_meter_srtcm_profile storm; /**< storm limit as a meter profile (1 byte = 1 packet) */
 };
 

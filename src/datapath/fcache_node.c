@@ -4,7 +4,7 @@
  * ingress port; a hit leaves rewritten for its output port, a miss goes to the slow path.
  * In: frames from vsw_rx only, in the runs of one ingress port it lists in the worker context
  * (dp_worker rx_run[]). Out: VSW_EDGE_PORT(p) (hits),
- * VSW_EDGE_NEXT = vsw_switch (misses). Drops: none (the slow path decides those).
+ * VSW_EDGE_NEXT = vsw_parse (misses: the ingress arc). Drops: none (the slow path decides those).
  */
 #include "fcache.h"
 #include "vsw_node.h"
@@ -38,6 +38,6 @@ static struct rte_node_register fcache_node = {
 	.process = fcache_process,
 	.init = vsw_node_init_ctx,
 	.nb_edges = 2,
-	.next_nodes = { "vsw_drop", "vsw_switch" },
+	.next_nodes = { "vsw_drop", "vsw_parse" },
 };
 VSW_NODE_REGISTER(fcache_node, true)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "flood.h"
+#include "vsw_node.h"
 
 /* One frame against the storm limit of @p in_port: true when it is within the limit. */
 static inline bool
@@ -44,3 +45,36 @@ dp_flood_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	}
 	return dropped;
 }
+
+/* --- node vsw_flood: ingress arc; frames l2 floods: members, storm limit -------------- */
+
+static uint16_t
+flood_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	uint16_t d;
+
+	vsw_decision_load(pkts, n, next);
+	d = dp_flood_burst(w, s, in_port, pkts, n, next);
+	vsw_decision_store(pkts, n, next);
+	return d;
+}
+
+static uint16_t
+flood_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	DP_CYC_START(t);
+	uint16_t r = vsw_arc_process(graph, node, objs, nb, flood_stage);
+
+	DP_CYC(vsw_node_worker(node), DP_STAGE_FLOOD, t);
+	return r;
+}
+
+static struct rte_node_register flood_node = {
+	.name = "vsw_flood",
+	.process = flood_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	.next_nodes = { "vsw_drop", "vsw_drop" },
+};
+VSW_ARC_NODE_REGISTER(flood_node, 50, NULL)

@@ -3,6 +3,7 @@
 
 #include "fdb.h"
 #include "l2.h"
+#include "vsw_node.h"
 
 /* Posts a learn event unless the same one was posted within w->learn_repost. */
 static inline void
@@ -120,3 +121,34 @@ dp_l2_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	}
 	return dropped;
 }
+
+/* --- node vsw_l2: ingress arc; keeps its decision in vsw_meta.out_port ---------------- */
+
+static uint16_t
+l2_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	uint16_t d = dp_l2_burst(w, s, in_port, pkts, n, next);
+
+	vsw_decision_store(pkts, n, next);
+	return d;
+}
+
+static uint16_t
+l2_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	DP_CYC_START(t);
+	uint16_t r = vsw_arc_process(graph, node, objs, nb, l2_stage);
+
+	DP_CYC(vsw_node_worker(node), DP_STAGE_L2, t);
+	return r;
+}
+
+static struct rte_node_register l2_node = {
+	.name = "vsw_l2",
+	.process = l2_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	.next_nodes = { "vsw_drop", "vsw_drop" },
+};
+VSW_ARC_NODE_REGISTER(l2_node, 40, NULL)

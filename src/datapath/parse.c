@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "parse.h"
+#include "vsw_node.h"
 
 /* Per-packet decision; see dp_parse_burst() for the contract. */
 static inline uint16_t
@@ -54,3 +55,31 @@ dp_parse_burst(struct dp_worker *w, const struct dp_port *in,
 	}
 	return dropped;
 }
+
+/* --- node vsw_parse: first on the ingress arc; in: frames with vsw_meta.in_port -------- */
+
+static uint16_t
+parse_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	return dp_parse_burst(w, &s->port[in_port], pkts, n, next);
+}
+
+static uint16_t
+parse_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	DP_CYC_START(t);
+	uint16_t r = vsw_arc_process(graph, node, objs, nb, parse_stage);
+
+	DP_CYC(vsw_node_worker(node), DP_STAGE_PARSE, t);
+	return r;
+}
+
+static struct rte_node_register parse_node = {
+	.name = "vsw_parse",
+	.process = parse_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	.next_nodes = { "vsw_drop", "vsw_drop" },
+};
+VSW_ARC_NODE_REGISTER(parse_node, 10, NULL)

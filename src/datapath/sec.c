@@ -2,6 +2,7 @@
 #include "acl.h"
 #include "l34.h"
 #include "sec.h"
+#include "vsw_node.h"
 
 /* True when the source MAC of @p m is one of port @p p's. */
 static inline bool
@@ -107,3 +108,30 @@ dp_sec_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	}
 	return dropped;
 }
+
+/* --- node vsw_sec: ingress arc, on ports with protections or "out" ACL rules ---------- */
+
+static bool
+sec_enabled(const struct dp_snap *s, uint16_t port)
+{
+	return s->port[port].sec != 0;
+}
+
+static uint16_t
+sec_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	DP_CYC_START(t);
+	uint16_t r = vsw_arc_process(graph, node, objs, nb, dp_sec_burst);
+
+	DP_CYC(vsw_node_worker(node), DP_STAGE_SEC, t);
+	return r;
+}
+
+static struct rte_node_register sec_node = {
+	.name = "vsw_sec",
+	.process = sec_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	.next_nodes = { "vsw_drop", "vsw_drop" },
+};
+VSW_ARC_NODE_REGISTER(sec_node, 30, sec_enabled)

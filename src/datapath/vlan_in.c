@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "vlan_in.h"
+#include "vsw_node.h"
 
 /* Per-packet decision; see dp_vlan_in_burst() for the contract. */
 static inline uint16_t
@@ -44,3 +45,31 @@ dp_vlan_in_burst(struct dp_worker *w, const struct dp_port *in,
 	}
 	return dropped;
 }
+
+/* --- node vsw_vlan_in: ingress arc, after parse --------------------------------------- */
+
+static uint16_t
+vlan_in_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	return dp_vlan_in_burst(w, &s->port[in_port], pkts, n, next);
+}
+
+static uint16_t
+vlan_in_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	DP_CYC_START(t);
+	uint16_t r = vsw_arc_process(graph, node, objs, nb, vlan_in_stage);
+
+	DP_CYC(vsw_node_worker(node), DP_STAGE_VLAN_IN, t);
+	return r;
+}
+
+static struct rte_node_register vlan_in_node = {
+	.name = "vsw_vlan_in",
+	.process = vlan_in_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	.next_nodes = { "vsw_drop", "vsw_drop" },
+};
+VSW_ARC_NODE_REGISTER(vlan_in_node, 20, NULL)

@@ -17,6 +17,42 @@ static const struct vsw_node_info *node_infos[VSW_NODES_MAX];
 static unsigned int n_node_infos;
 /* The worker whose graph rte_graph_create() is building (its nodes' init reads it). */
 static struct dp_worker *graph_creating;
+/* The ingress arc nodes in arc order (index = arc index), set by vsw_graph_init(). */
+static const struct vsw_node_info *arc_nodes[VSW_ARC_MAX];
+static rte_node_t arc_ids[VSW_ARC_MAX];
+static unsigned int n_arc;
+
+/* qsort order of arc nodes. */
+static int
+arc_cmp(const void *a, const void *b)
+{
+	const struct vsw_node_info *x = *(const struct vsw_node_info *const *)a;
+	const struct vsw_node_info *y = *(const struct vsw_node_info *const *)b;
+
+	return (x->arc->order > y->arc->order) - (x->arc->order < y->arc->order);
+}
+
+void
+vsw_arc_build(struct dp_snap *s)
+{
+	uint16_t p;
+	unsigned int k, prev;
+
+	for (p = 0; p < s->n_ports; p++) {
+		struct dp_port *dp = &s->port[p];
+
+		memset(dp->in_next, 0, sizeof(dp->in_next));
+		prev = 0; /* the first arc node (vsw_parse) runs everywhere */
+		for (k = 1; k < n_arc; k++) {
+			const struct vsw_arc_info *a = arc_nodes[k]->arc;
+
+			if (a->enabled != NULL && !a->enabled(s, p))
+				continue;
+			dp->in_next[prev] = (uint8_t)k;
+			prev = k;
+		}
+	}
+}
 
 void
 vsw_node_info_add(const struct vsw_node_info *info)
@@ -41,6 +77,9 @@ vsw_node_init_ctx(const struct rte_graph *graph, struct rte_node *node)
 
 	memset(c, 0, sizeof(*c));
 	c->w = graph_creating;
+	for (unsigned int k = 0; k < n_arc; k++)
+		if (arc_ids[k] == node->id)
+			c->arc = (uint8_t)k;
 	dash = strrchr(node->name, '-');
 	if (strncmp(node->name, VSW_TX_NODE "-", strlen(VSW_TX_NODE) + 1) == 0 && dash != NULL)
 		c->port = (uint16_t)strtoul(dash + 1, NULL, 10);
@@ -50,7 +89,7 @@ vsw_node_init_ctx(const struct rte_graph *graph, struct rte_node *node)
 int
 vsw_graph_init(void)
 {
-	const char *names[VSW_MAX_PORTS];
+	const char *names[VSW_MAX_PORTS + VSW_ARC_MAX];
 	static char buf[VSW_MAX_PORTS][RTE_NODE_NAMESIZE];
 	char clone[16];
 	rte_node_t tx, id;
@@ -72,14 +111,34 @@ vsw_graph_init(void)
 		if (rte_node_is_invalid(rte_node_clone(tx, clone)))
 			return -rte_errno ? -rte_errno : -ENOMEM;
 	}
+	if (n_arc == 0) {
+		for (i = 0; i < n_node_infos; i++)
+			if (node_infos[i]->arc != NULL && n_arc < VSW_ARC_MAX)
+				arc_nodes[n_arc++] = node_infos[i];
+		qsort(arc_nodes, n_arc, sizeof(arc_nodes[0]), arc_cmp);
+		/* The flow cache and the rx node hand misses to vsw_parse: it must come first. */
+		if (n_arc == 0 || strcmp(arc_nodes[0]->reg->name, "vsw_parse") != 0) {
+			n_arc = 0;
+			return -EINVAL;
+		}
+		for (i = 0; i < n_arc; i++)
+			arc_ids[i] = rte_node_from_name(arc_nodes[i]->reg->name);
+	}
 	for (i = 0; i < n_node_infos; i++) {
+		unsigned int k;
+
 		if (!node_infos[i]->port_edges)
 			continue;
+		/* rte_graph refuses an edge to the node itself: an arc node's own arc edge,
+		 * never taken, names the drop node instead. */
+		for (k = 0; k < n_arc; k++)
+			names[VSW_MAX_PORTS + k] = arc_nodes[k] == node_infos[i] ? "vsw_drop" :
+				arc_nodes[k]->reg->name;
 		id = rte_node_from_name(node_infos[i]->reg->name);
 		if (rte_node_is_invalid(id))
 			return -ENOENT;
-		if (rte_node_edge_update(id, VSW_EDGE_PORT0, names, VSW_MAX_PORTS) == 0 ||
-				rte_node_edge_count(id) != VSW_EDGE_PORT0 + VSW_MAX_PORTS)
+		if (rte_node_edge_update(id, VSW_EDGE_PORT0, names, VSW_MAX_PORTS + n_arc) == 0 ||
+				rte_node_edge_count(id) != VSW_EDGE_PORT0 + VSW_MAX_PORTS + n_arc)
 			return -EINVAL;
 	}
 	return 0;

@@ -15,8 +15,11 @@
  *   rx_tci    TCI of the 802.1Q tag the frame arrived with, valid with VSW_META_F_RX_TAGGED
  *             (the flow cache, on the frames it leaves; read back when the slow path
  *             offers the flow to the cache after vlan_in removed the tag)
+ *   out_port  the switching decision on the ingress arc: an output port or DP_NEXT_FLOOD
+ *             (vsw_l2; vsw_flood and vsw_acl_in may turn it into a drop; vsw_egress acts
+ *             on it)
  *   drop      reason (enum dp_drop) of a packet sent to a drop edge (the deciding node),
- *   out_port  with the port it was meant for when the drop is an egress drop
+ *             with out_port the port it was meant for when the drop is an egress drop
  *   trace_id  packet id of a frame being traced (the rx node, or trace.simulate), valid
  *             only while the frame carries the vsw_trace_flag dynamic flag: mbuf flags
  *             are cleared for every received frame, the dynamic field is not
@@ -33,7 +36,8 @@
 /** What vswd's nodes know about one packet. */
 struct vsw_meta {
 	uint16_t in_port;   /**< vswd port index of the ingress port */
-	uint16_t out_port;  /**< output port of an egress drop */
+	uint16_t out_port;  /**< switching decision (a port, DP_NEXT_FLOOD); port of an egress
+			     *   drop */
 	uint16_t rx_tci;    /**< TCI as received (with VSW_META_F_RX_TAGGED) */
 	uint8_t drop;       /**< enum dp_drop of a packet on a drop edge */
 	uint8_t flags;      /**< VSW_META_F_* */

@@ -15,9 +15,15 @@
  *     moves it from a source node of its own;
  *   - emitted: packets the node creates (replies, copies, protocol frames) leave on its
  *     edges like any other.
- * Nodes that reach ports declare VSW_NODE_PORT_EDGES: their edges 0 and 1 are drop and
- * their first own next node, and VSW_EDGE_PORT0 + p is port p's output; vsw_graph_init()
- * adds the port edges once the output nodes exist.
+ * Nodes that reach ports (VSW_NODE_REGISTER(.., true), and every arc node) share one edge
+ * layout: 0 is drop, 1 their own next node, VSW_EDGE_PORT(p) port p's output, VSW_EDGE_ARC(k)
+ * the ingress arc node k; vsw_graph_init() adds the port and arc edges.
+ *
+ * Feature arcs: a frame the flow cache did not decide goes through the ingress arc of its
+ * port, the arc nodes (VSW_ARC_NODE_REGISTER) in their order, skipping those not enabled on
+ * that port; the snapshot holds each port's arc as a successor table (dp_port.in_next), so a
+ * feature enabled on one port costs the others nothing. The arc ends in vsw_egress, which
+ * sends each frame to its output ports.
  *
  * Ownership: a node's context (rte_node ctx) holds the struct dp_worker of the worker whose
  * graph it is in; only that worker runs it. The snapshot a node reads is w->snap, loaded by
@@ -41,6 +47,8 @@
 #define VSW_EDGE_PORT0 2
 /** Edge to the output of vswd port @p p. */
 #define VSW_EDGE_PORT(p) ((rte_edge_t)(VSW_EDGE_PORT0 + (p)))
+/** Edge to the ingress arc node with arc index @p k. */
+#define VSW_EDGE_ARC(k) ((rte_edge_t)(VSW_EDGE_PORT0 + VSW_MAX_PORTS + (k)))
 
 /** Name prefix of the per-port output nodes ("vswtx-<port index>"). */
 #define VSW_TX_NODE "vswtx"
@@ -49,6 +57,7 @@
 struct vsw_node_ctx {
 	struct dp_worker *w;  /**< the worker whose graph this node instance is in */
 	uint16_t port;        /**< output nodes: their port index */
+	uint8_t arc;          /**< ingress arc nodes: their arc index */
 };
 
 /** The context of node instance @p node. */
@@ -66,12 +75,20 @@ vsw_node_worker(struct rte_node *node)
 	return vsw_node_ctx(node)->w;
 }
 
-/** Edge of next[] code @p code (dp.h: a port, DP_NEXT_CONT or a drop). */
+/** next[] code of the arc node with arc index k: DP_NEXT_ARC_BASE + k (edge VSW_EDGE_ARC). */
+#define DP_NEXT_ARC_BASE 0x8100
+
+/**
+ * Edge of next[] code @p code (dp.h: a port, DP_NEXT_CONT: the node's own next, an arc node
+ * DP_NEXT_ARC_BASE + k, or a drop).
+ */
 static inline rte_edge_t
 vsw_code_edge(uint16_t code)
 {
 	if (likely(code < VSW_MAX_PORTS))
 		return VSW_EDGE_PORT(code);
+	if (code >= DP_NEXT_ARC_BASE && code < DP_NEXT_DROP_BASE)
+		return VSW_EDGE_ARC(code - DP_NEXT_ARC_BASE);
 	return code == DP_NEXT_CONT ? VSW_EDGE_NEXT : VSW_EDGE_DROP;
 }
 
@@ -136,10 +153,48 @@ vsw_port_run(void **objs, uint16_t i, uint16_t n, uint16_t *in_port)
  */
 int vsw_node_init_ctx(const struct rte_graph *graph, struct rte_node *node);
 
+/**
+ * Membership of a node in the ingress feature arc: the nodes a frame the flow cache did not
+ * decide passes through, in @c order, each only on the ports where @c enabled says so.
+ */
+struct vsw_arc_info {
+	int order;  /**< place on the arc (lower first; vsw_parse is first, vsw_egress last) */
+	/** True when the node runs for frames received on port @p port of @p s; NULL: always. */
+	bool (*enabled)(const struct dp_snap *s, uint16_t port);
+};
+
+/**
+ * Loads into @p next the switching decision (a port or DP_NEXT_FLOOD) that vsw_l2 kept in the
+ * metadata of the @p n frames of @p pkts.
+ */
+static inline void
+vsw_decision_load(struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		next[i] = vsw_meta_c(pkts[i])->out_port;
+}
+
+/** Keeps the decisions in @p next of the frames not dropped; they go on (DP_NEXT_CONT). */
+static inline void
+vsw_decision_store(struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (dp_next_is_drop(next[i]))
+			continue;
+		vsw_meta(pkts[i])->out_port = next[i];
+		next[i] = DP_NEXT_CONT;
+	}
+}
+
 /** Info vswd keeps on each node it registers (vsw_graph.c). */
 struct vsw_node_info {
 	const struct rte_node_register *reg; /**< the rte_graph registration */
-	bool port_edges;                     /**< gets an edge to every port output */
+	bool port_edges;                     /**< gets port and arc edges (VSW_EDGE_PORT/ARC) */
+	const struct vsw_arc_info *arc;      /**< on the ingress arc: where, when; or NULL */
 };
 
 /** Records @p info (from a constructor). */
@@ -147,14 +202,61 @@ void vsw_node_info_add(const struct vsw_node_info *info);
 
 /**
  * Registers node @p reg (a struct rte_node_register) with rte_graph and with vswd;
- * @p port_edges: whether it reaches port outputs (VSW_EDGE_PORT).
+ * @p port_edges: whether it reaches port outputs and arc nodes (VSW_EDGE_PORT/ARC).
  */
 #define VSW_NODE_REGISTER(reg, port_edges_) \
 	RTE_NODE_REGISTER(reg); \
 	RTE_INIT(vsw_node_info_##reg) \
 	{ \
-		static const struct vsw_node_info i_ = { &reg, port_edges_ }; \
+		static const struct vsw_node_info i_ = { &reg, port_edges_, NULL }; \
 		vsw_node_info_add(&i_); \
 	}
+
+/**
+ * Registers node @p reg as a node of the ingress arc at @p order_, running on the ports where
+ * @p enabled_ (or NULL: every port) says so. It has port and arc edges.
+ */
+#define VSW_ARC_NODE_REGISTER(reg, order_, enabled_) \
+	RTE_NODE_REGISTER(reg); \
+	RTE_INIT(vsw_node_info_##reg) \
+	{ \
+		static const struct vsw_arc_info a_ = { order_, enabled_ }; \
+		static const struct vsw_node_info i_ = { &reg, true, &a_ }; \
+		vsw_node_info_add(&i_); \
+	}
+
+/**
+ * Fills the ingress arc of every port of @p s (dp_port in_next[]) from the arc nodes' order
+ * and conditions. Call after the rest of the snapshot is built.
+ */
+void vsw_arc_build(struct dp_snap *s);
+
+/**
+ * The arc node processing loop: runs @p fn (a stage's burst function) on each run of @p nb
+ * objects from one ingress port and moves them on: drops to the drop node, DP_NEXT_CONT to
+ * the next node of that port's arc, port codes to the port's output.
+ */
+typedef uint16_t (*vsw_stage_fn)(struct dp_worker *w, const struct dp_snap *s,
+		uint16_t in_port, struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
+
+static inline uint16_t
+vsw_arc_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb,
+		vsw_stage_fn fn)
+{
+	struct vsw_node_ctx *c = vsw_node_ctx(node);
+	struct dp_worker *w = c->w;
+	const struct dp_snap *s = w->snap;
+	uint16_t next[DP_BURST], i, k, in_port, j;
+
+	for (i = 0; i < nb; i += k) {
+		k = vsw_port_run(objs, i, nb, &in_port);
+		fn(w, s, in_port, (struct rte_mbuf **)&objs[i], k, next);
+		for (j = 0; j < k; j++)
+			if (next[j] == DP_NEXT_CONT)
+				next[j] = DP_NEXT_ARC_BASE + s->port[in_port].in_next[c->arc];
+		vsw_enqueue_codes(graph, node, &objs[i], next, k, i == 0 && k == nb);
+	}
+	return nb;
+}
 
 #endif

@@ -7,7 +7,7 @@
  * when the cache is off, straight to the switch with the ingress port in each frame's
  * metadata. Frames of a mirror source are copied as received, before any node rewrites a
  * header.
- * Out: vsw_fcache, vsw_switch, vsw_mirror. Drops: none.
+ * Out: vsw_fcache, vsw_parse, vsw_mirror. Drops: none.
  */
 #include <rte_ethdev.h>
 
@@ -107,6 +107,6 @@ static struct rte_node_register rx_node = {
 	.process = rx_process,
 	.init = vsw_node_init_ctx,
 	.nb_edges = 4,
-	.next_nodes = { "vsw_drop", "vsw_fcache", "vsw_switch", VSW_MIRROR_NODE },
+	.next_nodes = { "vsw_drop", "vsw_fcache", "vsw_parse", VSW_MIRROR_NODE },
 };
 VSW_NODE_REGISTER(rx_node, false)

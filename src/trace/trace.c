@@ -6,11 +6,12 @@
 
 #include "trace.h"
 #include "vsw_meta.h"
+#include "vsw_node.h"
 
 /* Most traced packets one node call follows (the rest of a larger batch is not recorded). */
 #define TRACE_MAX_PKTS 64
-/* Most edges of a node the recorder looks at (port-reaching nodes have VSW_MAX_PORTS + 2). */
-#define TRACE_MAX_EDGES (VSW_MAX_PORTS + 8)
+/* Most edges of a node the recorder looks at (port-reaching nodes: 2 + ports + arc nodes). */
+#define TRACE_MAX_EDGES (VSW_EDGE_PORT0 + VSW_MAX_PORTS + VSW_ARC_MAX + 8)
 
 /* Fills record @p r of packet @p m leaving @p node for @p next. */
 static void

@@ -43,7 +43,7 @@ def test_readme_examples(cleanup):
         r = subprocess.run(["bash", "-c", sim.replace("vswctl ", "vswctl --json ", 1)],
                            cwd=work, env=env, capture_output=True, text=True, timeout=60)
         hops = json.loads(r.stdout)["packets"][0]["hops"]
-        assert [h["decision"] for h in hops if h["node"] == "vsw_switch"] == [
+        assert [h["decision"] for h in hops if h["node"] == "vsw_flood"] == [
             "drop: flood_no_members"], hops
         v.stop()
     finally:

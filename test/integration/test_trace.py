@@ -35,8 +35,11 @@ def test_simulate_flood_and_nothing_counted(cleanup):
     pkt, = r["packets"]
     hops = pkt["hops"]
     assert hops[0]["node"] == "vsw_rx" and hops[0]["next"] == "vsw_fcache"
-    assert [h["decision"] for h in hops if h["node"] == "vsw_fcache"] == ["to vsw_switch"]
-    outs = {h["decision"]: h for h in hops if h["node"] == "vsw_switch"}
+    # The ingress arc of a port without policy: no vsw_sec, no vsw_acl_in.
+    arc = [h["node"] for h in hops if h["decision"].startswith("to ")]
+    assert arc == ["vsw_rx", "vsw_fcache", "vsw_parse", "vsw_vlan_in", "vsw_l2",
+                   "vsw_flood"], hops
+    outs = {h["decision"]: h for h in hops if h["node"] == "vsw_egress"}
     assert set(outs) == {"output b", "output t"}, hops
     assert "vlan" not in outs["output b"] and outs["output t"]["vlan"] == 10
     assert outs["output t"]["len"] == outs["output b"]["len"] + 4
@@ -65,9 +68,30 @@ def test_simulate_drops_name_their_reason(cleanup):
     # VLAN 20 on the trunk goes to c only, untagged.
     frame = "ffffffffffff020000000a09" "8100" "0014" "0806" + BCAST_ARP[28:]
     hops = v.result("trace.simulate", {"port": "t", "frame_hex": frame})["packets"][0]["hops"]
-    outs = [h for h in hops if h["node"] == "vsw_switch"]
+    outs = [h for h in hops if h["node"] == "vsw_egress"]
     assert [h["decision"] for h in outs] == ["output c"] and "vlan" not in outs[0]
     assert counters(v) == before
+    v.stop()
+
+
+def test_feature_arc_per_port(cleanup):
+    """A port's policy puts its node on that port's arc only, live."""
+    v = Vswd(cleanup, three_ports()).start()
+
+    def arc(port, frame=BCAST_ARP):
+        hops = v.result("trace.simulate", {"port": port, "frame_hex": frame})["packets"][0]["hops"]
+        return [h["node"] for h in hops]
+
+    assert "vsw_sec" not in arc("a") and "vsw_sec" not in arc("b")
+    v.result("port.set", {"name": "a", "security": {"dhcp_guard": True}})
+    assert "vsw_sec" in arc("a") and "vsw_sec" not in arc("b")
+    assert "vsw_acl_in" not in arc("b")
+    v.result("acl.add", {"port": "b", "direction": "in", "action": "deny",
+                         "remote_ip": "10.9.0.0/16"})
+    # "in" rules are checked for every frame that may reach the port: on every arc.
+    assert "vsw_acl_in" in arc("a") and "vsw_acl_in" in arc("c")
+    v.result("port.set", {"name": "a", "security": {"dhcp_guard": False}})
+    assert "vsw_sec" not in arc("a")
     v.stop()
 
 
@@ -121,7 +145,7 @@ def test_trace_live_ping(cleanup):
     assert ping("vswta", "10.78.0.2", count=2) == 2
     assert len(v.result("trace.show")["packets"]) == 4
     nodes = {n["node"]: n for n in v.result("stats.nodes")}
-    for name in ("vsw_rx", "vsw_fcache", "vsw_switch"):
+    for name in ("vsw_rx", "vsw_fcache", "vsw_parse", "vsw_l2", "vsw_egress"):
         assert nodes[name]["packets"] > 0, nodes
     outs = [n for n in nodes.values() if n.get("port") == "b"]
     assert len(outs) == 1 and outs[0]["packets"] >= 10

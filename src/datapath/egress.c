@@ -1,21 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * vsw_switch: the slow path of a frame the flow cache did not decide. Runs parse, vlan_in,
- * sec, l2, flood and the "in" ACLs in order on each run of frames from one ingress port,
- * offers unicast flows to the flow cache, and moves every frame on: to its output port's
- * node after the egress check and tag (vlan_out), to every member's output when flooded
- * (one shared reference per encoding), or to the drop node with its reason.
- * In: frames with vsw_meta.in_port. Out: VSW_EDGE_PORT(p), VSW_EDGE_DROP.
+ * vsw_egress: the end of the ingress arc. Acts on the switching decision (vsw_meta.out_port)
+ * of each frame: a unicast frame is offered to the flow cache, checked and tagged for its
+ * port (vlan_out) and moved to that port's output; a flooded frame goes to every member of
+ * its VLAN that may send it (egress check, private VLAN, the member's "in" ACL rules), the
+ * untagged members sharing the frame and the tagged ones one tagged copy. What may not leave
+ * goes to the drop node with its reason.
+ * In: frames with vsw_meta.in_port and out_port. Out: VSW_EDGE_PORT(p), VSW_EDGE_DROP.
  */
 #include <rte_ethdev.h>
 
 #include "acl.h"
 #include "fcache.h"
-#include "flood.h"
-#include "l2.h"
-#include "parse.h"
-#include "sec.h"
-#include "vlan_in.h"
 #include "vlan_out.h"
 #include "vsw_node.h"
 
@@ -27,27 +23,6 @@ struct sw_run {
 	const struct dp_snap *s;  /* its snapshot */
 	uint16_t in_port;         /* ingress port of the run */
 };
-
-/* Moves the packets the last stage dropped to the drop edge; keeps the others in order. */
-static uint16_t
-sw_compact(const struct sw_run *r, struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
-{
-	struct rte_mbuf *drop[DP_BURST];
-	uint16_t i, k = 0, nd = 0;
-
-	for (i = 0; i < n; i++) {
-		if (dp_next_is_drop(next[i])) {
-			vsw_mark_drops((void **)&pkts[i], 1, next[i]);
-			drop[nd++] = pkts[i];
-		} else {
-			pkts[k] = pkts[i];
-			next[k++] = next[i];
-		}
-	}
-	if (nd > 0)
-		rte_node_enqueue(r->graph, r->node, VSW_EDGE_DROP, (void **)drop, nd);
-	return k;
-}
 
 /*
  * Moves one reference to @p m, meant for @p port, to the drop edge with drop code @p code,
@@ -168,68 +143,35 @@ sw_flood(const struct sw_run *r, struct rte_mbuf *m)
 		sw_egress_drop(r, r->in_port, dp_next_drop(DP_DROP_FLOOD_NO_MEMBERS), m, true);
 }
 
-/* The slow path of @p n (at most DP_BURST) frames from r->in_port. */
-static void
-sw_run(const struct sw_run *r, struct rte_mbuf **pkts, uint16_t n)
-{
-	const struct dp_port *in = &r->s->port[r->in_port];
-	const struct dp_snap *s = r->s;
-	struct dp_worker *w = r->w;
-	uint16_t next[DP_BURST], i, dropped;
-	DP_CYC_START(t);
-
-	if (dp_parse_burst(w, in, pkts, n, next) != 0)
-		n = sw_compact(r, pkts, n, next);
-	DP_CYC(w, DP_STAGE_PARSE, t);
-	if (dp_vlan_in_burst(w, in, pkts, n, next) != 0)
-		n = sw_compact(r, pkts, n, next);
-	DP_CYC(w, DP_STAGE_VLAN_IN, t);
-	if (in->sec != 0 && n > 0) {
-		if (dp_sec_burst(w, s, r->in_port, pkts, n, next) != 0)
-			n = sw_compact(r, pkts, n, next);
-		DP_CYC(w, DP_STAGE_SEC, t);
-	}
-	if (n == 0)
-		return;
-	dropped = dp_l2_burst(w, s, r->in_port, pkts, n, next);
-	DP_CYC(w, DP_STAGE_L2, t);
-	dropped += dp_flood_burst(w, s, r->in_port, pkts, n, next);
-	if (s->acl != NULL && s->acl->ctx[DP_ACL_IN] != NULL)
-		dropped += dp_acl_in_burst(w, s, pkts, n, next);
-	if (dropped != 0)
-		n = sw_compact(r, pkts, n, next);
-	DP_CYC(w, DP_STAGE_FLOOD, t);
-	for (i = 0; i < n; i++) {
-		if (likely(next[i] < VSW_MAX_PORTS))
-			sw_unicast(r, next[i], pkts[i]);
-		else
-			sw_flood(r, pkts[i]);
-	}
-	DP_CYC(w, DP_STAGE_EGRESS, t);
-}
-
 static uint16_t
-switch_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+egress_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
 {
 	struct sw_run r = { .graph = graph, .node = node, .w = vsw_node_worker(node) };
-	struct rte_mbuf *pkts[DP_BURST];
-	uint16_t i, k;
+	uint16_t i, k, j;
+	DP_CYC_START(t);
 
 	r.s = r.w->snap;
 	for (i = 0; i < nb; i += k) {
 		k = vsw_port_run(objs, i, nb, &r.in_port);
-		memcpy(pkts, &objs[i], k * sizeof(pkts[0]));
-		sw_run(&r, pkts, k);
+		for (j = i; j < i + k; j++) {
+			struct rte_mbuf *m = objs[j];
+			uint16_t out = vsw_meta_c(m)->out_port;
+
+			if (likely(out < VSW_MAX_PORTS))
+				sw_unicast(&r, out, m);
+			else
+				sw_flood(&r, m);
+		}
 	}
+	DP_CYC(r.w, DP_STAGE_EGRESS, t);
 	return nb;
 }
 
-static struct rte_node_register switch_node = {
-	.name = "vsw_switch",
-	.process = switch_process,
+static struct rte_node_register egress_node = {
+	.name = "vsw_egress",
+	.process = egress_process,
 	.init = vsw_node_init_ctx,
 	.nb_edges = 2,
-	/* Edge 1 (VSW_EDGE_NEXT) is unused: the layout of port-reaching nodes is fixed. */
 	.next_nodes = { "vsw_drop", "vsw_drop" },
 };
-VSW_NODE_REGISTER(switch_node, true)
+VSW_ARC_NODE_REGISTER(egress_node, 1000, NULL)
