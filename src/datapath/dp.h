@@ -208,6 +208,8 @@ struct dp_fdb;
 struct dp_conn_local;
 struct rte_graph;
 struct vsw_trace_ctl;
+struct vsw_inject;
+struct vsw_capture;
 
 /** A MAC learning event posted by a worker to the FDB writer. */
 struct dp_learn_ev {
@@ -294,9 +296,9 @@ struct dp_worker {
 	struct rte_ring *trace_ring;     /**< SP/SC ring of struct vsw_trace_rec to the
 					  *   control thread */
 	uint64_t trace_lost;     /**< trace records lost to a full ring */
-	struct rte_mbuf *sim_pkt; /**< dry run: the frame the rx node injects next */
-	uint16_t sim_port;       /**< dry run: its ingress port */
-	uint32_t sim_id;         /**< dry run: its trace packet id */
+	struct vsw_inject *inject;  /**< frames for the rx node instead of polling (vsw_inject.h:
+				     *   dry run, tests), or NULL */
+	struct vsw_capture *capture; /**< outputs record instead of sending (tests), or NULL */
 	uint16_t n_rx_runs;      /**< entries in rx_run[] */
 	/** The runs of one ingress port in the stream the rx node gave the flow cache node in
 	 * this walk, in order: that node reads them instead of each frame's metadata. */

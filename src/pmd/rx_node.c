@@ -11,7 +11,10 @@
  */
 #include <rte_ethdev.h>
 
+#include <string.h>
+
 #include "mirror.h"
+#include "vsw_inject.h"
 #include "trace.h"
 #include "worker.h"
 
@@ -23,29 +26,47 @@ enum rx_edge {
 };
 
 /*
- * Dry run (trace.simulate): the frame the control thread injected instead of polling, traced,
- * with its metadata as the flow cache would leave a miss (the dry worker's cache is empty).
+ * The frames handed in (vsw_inject.h) instead of polling, with their metadata as the flow
+ * cache would leave a miss, in runs of one ingress port; traced when asked.
  */
 static uint16_t
 rx_inject(struct rte_graph *graph, struct rte_node *node, rte_edge_t next)
 {
 	struct dp_worker *w = vsw_node_worker(node);
-	struct rte_mbuf *m = w->sim_pkt;
+	struct vsw_inject *inj = w->inject;
+	uint16_t i, n = inj->n;
 
-	if (m == NULL)
-		return 0;
-	w->sim_pkt = NULL;
-	vsw_meta(m)->in_port = w->sim_port;
-	if (next == RX_EDGE_FCACHE) {
-		w->rx_run[0].port = w->sim_port;
-		w->rx_run[0].n = 1;
-		w->n_rx_runs = 1;
+	inj->n = 0;
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = inj->pkt[i];
+		uint16_t port = inj->port[i];
+
+		vsw_meta(m)->in_port = port;
+		w->port[port].rx_pkts++;
+		w->port[port].rx_bytes += rte_pktmbuf_pkt_len(m);
+		if (next == RX_EDGE_FCACHE) {
+			if (w->n_rx_runs > 0 && w->rx_run[w->n_rx_runs - 1].port == port &&
+					w->rx_run[w->n_rx_runs - 1].n < DP_BURST)
+				w->rx_run[w->n_rx_runs - 1].n++;
+			else if (w->n_rx_runs < DP_MAX_POLL)
+				w->rx_run[w->n_rx_runs++] = (typeof(w->rx_run[0])){ port, 1 };
+			else
+				break;
+		}
+		if (inj->trace)
+			vsw_trace_mark_one(w, node, next, m, inj->trace_id + i);
+		if (unlikely(w->snap->port[port].mirror_src))
+			vsw_mirror_emit(graph, node, RX_EDGE_MIRROR, &m, 1);
+		rte_node_enqueue_x1(graph, node, next, m);
 	}
-	vsw_trace_mark_one(w, node, next, m, w->sim_id);
-	if (unlikely(w->snap->port[w->sim_port].mirror_src))
-		vsw_mirror_emit(graph, node, RX_EDGE_MIRROR, &m, 1);
-	rte_node_enqueue_x1(graph, node, next, m);
-	return 1;
+	/* More runs than the flow cache node takes: the rest stay for the next walk. */
+	if (i < n) {
+		memmove(inj->pkt, inj->pkt + i, (n - i) * sizeof(inj->pkt[0]));
+		memmove(inj->port, inj->port + i, (n - i) * sizeof(inj->port[0]));
+		inj->n = n - i;
+		inj->trace_id += i;
+	}
+	return i;
 }
 
 static uint16_t
@@ -53,14 +74,16 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 {
 	struct dp_worker *w = vsw_node_worker(node);
 	const struct dp_snap *s = w->snap;
-	const struct dp_worker_plan *pl = &s->plan[w->id];
 	rte_edge_t next = s->fcache_on ? RX_EDGE_FCACHE : RX_EDGE_SWITCH;
-	bool trace = __atomic_load_n(&w->trace_ctl->active, __ATOMIC_RELAXED) != 0;
+	const struct dp_worker_plan *pl;
+	bool trace;
 	uint16_t q, i, n, total = 0;
 
 	w->n_rx_runs = 0;
-	if (unlikely(w->dry))
+	if (unlikely(w->inject != NULL))
 		return rx_inject(graph, node, next);
+	pl = &s->plan[w->id];
+	trace = __atomic_load_n(&w->trace_ctl->active, __ATOMIC_RELAXED) != 0;
 
 	for (q = 0; q < pl->n_rxq; q++) {
 		const struct dp_rxq *r = &pl->rxq[q];

@@ -11,6 +11,7 @@
 #include <rte_ring.h>
 
 #include "mirror.h"
+#include "vsw_inject.h"
 #include "worker.h"
 
 /* Most frames given to one rte_eth_tx_burst() call. */
@@ -52,6 +53,28 @@ pmd_tx_burst_count(struct dp_worker *w, const struct dp_port *p, uint16_t port,
 	pc->tx_bytes += bytes;
 }
 
+/*
+ * A graph without devices: the frames go to the capture (tests), or, in a dry run without
+ * one (trace.simulate: the trace saw them leave here), are freed. Nothing is counted.
+ */
+static void
+tx_capture(struct dp_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct vsw_capture *c = w->capture;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (c != NULL && c->n < c->max) {
+			c->ent[c->n].m = pkts[i];
+			c->ent[c->n++].port = port;
+		} else {
+			if (c != NULL)
+				c->lost++;
+			rte_pktmbuf_free(pkts[i]);
+		}
+	}
+}
+
 static uint16_t
 tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
@@ -67,11 +90,10 @@ tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 		/* A frame that comes back in (a looped port) is not the same trace. */
 		for (i = 0; i < n; i++)
 			pkts[i]->ol_flags &= ~vsw_trace_flag;
-		if (w->dry) {
-			/* trace.simulate: seen leaving here (trace.h), never sent. */
-			rte_pktmbuf_free_bulk(pkts, n);
-			return n;
-		}
+	}
+	if (unlikely(w->capture != NULL || w->dry)) {
+		tx_capture(w, port, pkts, n);
+		return n;
 	}
 	if (likely(p->tx_own[w->id])) {
 		for (i = 0; i < n; i += k) {

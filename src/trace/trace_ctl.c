@@ -11,6 +11,7 @@
 #include "ctrl.h"
 #include "trace_ctl.h"
 #include "vsw_graph.h"
+#include "vsw_inject.h"
 #include "vsw_meta.h"
 #include "vsw_walk.h"
 
@@ -35,8 +36,11 @@ sim_make(struct vsw_ctrl *c, struct trace_state *t)
 	int rc;
 
 	w = rte_zmalloc("vsw_sim_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
-	if (w == NULL)
+	t->inj = rte_zmalloc("vsw_sim_inject", sizeof(*t->inj), 0);
+	if (w == NULL || t->inj == NULL) {
+		rte_free(w);
 		return -ENOMEM;
+	}
 	t->sim = w;
 	w->id = c->n_workers;
 	w->dry = 1;
@@ -99,6 +103,7 @@ trace_fini(struct vsw_ctrl *c)
 	}
 	rte_free(t->ctl);
 	rte_free(t->rec);
+	rte_free(t->inj);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -313,10 +318,14 @@ trace_simulate(struct vsw_ctrl *c, uint16_t slot, const uint8_t *frame, uint32_t
 	memcpy(d, frame, len);
 	w->snap = c->sh.snap;
 	w->now = rte_rdtsc();
-	w->sim_pkt = m;
-	w->sim_port = slot;
-	w->sim_id = __atomic_add_fetch(&t->ctl->next_id, 1, __ATOMIC_RELAXED);
+	t->inj->pkt[0] = m;
+	t->inj->port[0] = slot;
+	t->inj->n = 1;
+	t->inj->trace = 1;
+	t->inj->trace_id = __atomic_add_fetch(&t->ctl->next_id, 1, __ATOMIC_RELAXED);
+	w->inject = t->inj;
 	vsw_graph_walk(w);
+	w->inject = NULL;
 	w->snap = NULL;
 	n = rte_ring_dequeue_burst_elem(w->trace_ring, rec, sizeof(rec[0]), RTE_DIM(rec), NULL);
 	/* A frame flooded to more ports than rec[] holds loses the rest: none may stay. */

@@ -16,6 +16,8 @@
 
 #include "trace.h"
 
+struct vsw_inject;
+
 struct vsw_ctrl;
 
 /** Records the store keeps (the oldest go first). */
@@ -27,6 +29,7 @@ struct vsw_ctrl;
 struct trace_state {
 	struct vsw_trace_ctl *ctl;   /**< what the workers trace (shared, rte_zmalloc) */
 	struct dp_worker *sim;       /**< the dry-run worker (its own graph) */
+	struct vsw_inject *inj;      /**< the frame it runs */
 	uint16_t port;               /**< port of the last trace.start */
 	uint32_t asked;              /**< frames the last trace.start asked for */
 	uint32_t first_id;           /**< packet ids of that trace are above this */

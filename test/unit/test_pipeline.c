@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The real graph (every node, the flow cache, floods, policy arcs, mirroring) on crafted
+ * frames through ut_pipe: what each output would send, and every drop counted.
+ */
+#include <stdlib.h>
+
+#include <rte_random.h>
+
+#include "ut_pipe.h"
+#include "vsw_meta.h"
+
+#define PORTS_JSON(fc) "{\"switch\": {\"flow_cache\": " fc "}, \"ports\": [" \
+	"{\"name\": \"a\", \"type\": \"dpdk\", \"devargs\": \"net_null0\", " \
+	" \"vlan\": {\"mode\": \"access\", \"vlan\": 10}}," \
+	"{\"name\": \"b\", \"type\": \"dpdk\", \"devargs\": \"net_null1\", " \
+	" \"vlan\": {\"mode\": \"access\", \"vlan\": 10}}," \
+	"{\"name\": \"t\", \"type\": \"dpdk\", \"devargs\": \"net_null2\", " \
+	" \"vlan\": {\"mode\": \"trunk\", \"allowed\": [10, 20], \"native\": 20}}," \
+	"{\"name\": \"c\", \"type\": \"dpdk\", \"devargs\": \"net_null3\", " \
+	" \"vlan\": {\"mode\": \"access\", \"vlan\": 20}}," \
+	"{\"name\": \"m\", \"type\": \"dpdk\", \"devargs\": \"net_null4\", \"mirror\": \"destination\"" \
+	"}]}"
+enum { A, B, T, C, M };
+
+/* Captured references to @p port in @p p. */
+static uint32_t
+count_to(const struct ut_pipe *p, uint16_t port)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < p->cap.n; i++)
+		n += p->cap.ent[i].port == port;
+	return n;
+}
+
+/* @p n frames from @p src to @p dst, untagged, 64 bytes, payload tagged with their index. */
+static void
+frames(struct rte_mbuf **pkts, uint16_t n, const char *dst, const char *src)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		pkts[i] = ut_frame(dst, src, false, 0, 0x0800, 64);
+		rte_pktmbuf_mtod(pkts[i], uint8_t *)[40] = (uint8_t)i;
+	}
+}
+
+static void
+test_flood_learn_unicast(void **state)
+{
+	struct rte_mbuf *pkts[UT_MAX_BURST];
+	int fc, k;
+
+	for (fc = 0; fc < 2; fc++) {
+		for (k = 0; k < UT_N_SIZES; k++) {
+			struct ut_pipe *p = ut_pipe_new(fc ? PORTS_JSON("true") : PORTS_JSON("false"));
+			uint16_t n = ut_sizes[k], i;
+
+			/* Unknown destination: flooded in VLAN 10 to b untagged, t tagged. */
+			frames(pkts, n, "02:00:00:00:00:0b", "02:00:00:00:00:0a");
+			assert_int_equal(ut_pipe_run(p, A, pkts, n, false), 2u * n);
+			assert_int_equal(count_to(p, B), n);
+			assert_int_equal(count_to(p, T), n);
+			for (i = 0; i < p->cap.n; i++) {
+				struct rte_mbuf *m = p->cap.ent[i].m;
+				const uint8_t *h = rte_pktmbuf_mtod(m, const uint8_t *);
+
+				if (p->cap.ent[i].port == T) {
+					assert_int_equal(rte_pktmbuf_pkt_len(m), 68);
+					assert_int_equal(h[12] << 8 | h[13], 0x8100);
+					assert_int_equal((h[14] << 8 | h[15]) & 0xfff, 10);
+				} else {
+					assert_int_equal(rte_pktmbuf_pkt_len(m), 64);
+					assert_int_equal(h[12] << 8 | h[13], 0x0800);
+				}
+			}
+			ut_pipe_clear(p);
+			/* The answer goes to a only: 0a was learned on a. */
+			frames(pkts, n, "02:00:00:00:00:0a", "02:00:00:00:00:0b");
+			assert_int_equal(ut_pipe_run(p, B, pkts, n, false), n);
+			assert_int_equal(count_to(p, A), n);
+			for (i = 0; i < n; i++)
+				assert_int_equal(rte_pktmbuf_mtod(p->cap.ent[i].m, uint8_t *)[40], i);
+			ut_pipe_clear(p);
+			/* Both known now: unicast to b, from the flow cache when it is on. */
+			frames(pkts, n, "02:00:00:00:00:0b", "02:00:00:00:00:0a");
+			assert_int_equal(ut_pipe_run(p, A, pkts, n, false), n);
+			assert_int_equal(count_to(p, B), n);
+			frames(pkts, n, "02:00:00:00:00:0b", "02:00:00:00:00:0a");
+			assert_int_equal(ut_pipe_run(p, A, pkts, n, false), n);
+			if (fc)
+				assert_true(p->w->fcache_hits >= n);
+			else
+				assert_int_equal(p->w->fcache_hits, 0);
+			assert_int_equal(ut_pipe_drops(p), 0);
+			ut_pipe_free(p);
+		}
+	}
+}
+
+static void
+test_drops_named(void **state)
+{
+	struct ut_pipe *p = ut_pipe_new(PORTS_JSON("true"));
+	struct rte_mbuf *pkts[5];
+	static const uint8_t runt[10] = { 1 };
+
+	pkts[0] = ut_raw(runt, sizeof(runt));
+	pkts[1] = ut_frame("02:00:00:00:00:0b", "02:00:00:00:00:0a", true, 10, 0x0800, 64);
+	pkts[2] = ut_frame("02:00:00:00:00:0b", "01:00:00:00:00:0a", false, 0, 0x0800, 64);
+	pkts[3] = ut_frame("02:00:00:00:00:0b", "00:00:00:00:00:00", false, 0, 0x0800, 64);
+	pkts[4] = ut_frame("02:00:00:00:00:0b", "02:00:00:00:00:0a", true, 30, 0x0800, 64);
+	assert_int_equal(ut_pipe_run(p, A, pkts, 4, false), 0);
+	assert_int_equal(p->w->drops[DP_DROP_PARSE_RUNT], 1);
+	assert_int_equal(p->w->drops[DP_DROP_VLAN_TAGGED_ON_ACCESS], 1);
+	assert_int_equal(p->w->drops[DP_DROP_PARSE_SRC_MCAST], 1);
+	assert_int_equal(p->w->drops[DP_DROP_PARSE_SRC_ZERO], 1);
+	assert_int_equal(p->w->port[A].rx_drops, 4);
+	/* VLAN 30 is not allowed on the trunk. */
+	assert_int_equal(ut_pipe_run(p, T, &pkts[4], 1, false), 0);
+	assert_int_equal(p->w->drops[DP_DROP_VLAN_NOT_ALLOWED], 1);
+	assert_int_equal(ut_pipe_drops(p), 5);
+	ut_pipe_free(p);
+}
+
+static void
+test_trunk_native_and_mirror(void **state)
+{
+	static const char *json = "{\"ports\": ["
+		"{\"name\": \"a\", \"type\": \"dpdk\", \"devargs\": \"net_null0\", \"mirror\": \"source\"},"
+		"{\"name\": \"b\", \"type\": \"dpdk\", \"devargs\": \"net_null1\"},"
+		"{\"name\": \"m\", \"type\": \"dpdk\", \"devargs\": \"net_null2\", \"mirror\": \"destination\"}"
+		"]}";
+	struct ut_pipe *p = ut_pipe_new(json);
+	struct rte_mbuf *pkts[3];
+
+	/* Received on the mirror source: copied as received, and flooded to b and m (a mirror
+	 * destination is a member of its VLAN like any port). */
+	frames(pkts, 3, "02:00:00:00:00:0b", "02:00:00:00:00:0a");
+	assert_int_equal(ut_pipe_run(p, 0, pkts, 3, false), 9);
+	assert_int_equal(count_to(p, 1), 3);
+	assert_int_equal(count_to(p, 2), 6);
+	assert_int_equal(p->w->mirror_copies, 3);
+	ut_pipe_clear(p);
+	/* Sent by the mirror source: copied as sent. */
+	frames(pkts, 3, "02:00:00:00:00:0a", "02:00:00:00:00:0b");
+	assert_int_equal(ut_pipe_run(p, 1, pkts, 3, false), 6);
+	assert_int_equal(count_to(p, 0), 3);
+	assert_int_equal(count_to(p, 2), 3);
+	ut_pipe_free(p);
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * (port, bytes) of every capture of @p p, as one digest per reference, sorted: hits leave the
+ * flow cache node before the misses of their burst, so only the order within a flow (which
+ * is all hits or all misses in one burst) is the same.
+ */
+static void
+digest(const struct ut_pipe *p, uint64_t *d)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < p->cap.n; i++) {
+		const struct rte_mbuf *m = p->cap.ent[i].m;
+		const uint8_t *h = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint64_t x = (uint64_t)p->cap.ent[i].port << 48 | rte_pktmbuf_pkt_len(m);
+
+		for (j = 0; j < rte_pktmbuf_data_len(m); j++)
+			x = x * 1099511628211ULL ^ h[j];
+		d[i] = x;
+	}
+	qsort(d, p->cap.n, sizeof(d[0]), u64_cmp);
+}
+
+static void
+test_cache_matches_slow_path(void **state)
+{
+	static const char *macs[] = { "02:00:00:00:00:01", "02:00:00:00:00:02",
+		"02:00:00:00:00:03", "02:00:00:00:00:04", "ff:ff:ff:ff:ff:ff", "01:00:5e:00:00:01" };
+	struct ut_pipe *on = ut_pipe_new(PORTS_JSON("true"));
+	struct ut_pipe *off = ut_pipe_new(PORTS_JSON("false"));
+	struct rte_mbuf *a[32], *b[32];
+	uint64_t da[UT_PIPE_CAP], db[UT_PIPE_CAP];
+	int round, i;
+
+	rte_srand(7);
+	for (round = 0; round < 200; round++) {
+		uint16_t in = (uint16_t)(rte_rand() % 4), n = (uint16_t)(1 + rte_rand() % 32);
+
+		for (i = 0; i < n; i++) {
+			uint64_t r = rte_rand();
+			bool tagged = (r >> 8) & 1;
+			uint16_t vid = (r >> 9) & 1 ? 10 : 20;
+
+			a[i] = ut_frame(macs[r % 6], macs[(r >> 3) % 4], tagged, vid, 0x0800,
+					(uint32_t)(60 + (r >> 16) % 1400));
+			b[i] = rte_pktmbuf_copy(a[i], ut_pool, 0, UINT32_MAX);
+			assert_non_null(b[i]);
+		}
+		ut_pipe_run(on, in, a, n, false);
+		ut_pipe_run(off, in, b, n, false);
+		assert_int_equal(on->cap.n, off->cap.n);
+		digest(on, da);
+		digest(off, db);
+		assert_memory_equal(da, db, on->cap.n * sizeof(da[0]));
+		ut_pipe_clear(on);
+		ut_pipe_clear(off);
+	}
+	assert_true(on->w->fcache_hits > 0);
+	for (i = 0; i < DP_DROP_MAX; i++)
+		assert_int_equal(on->w->drops[i], off->w->drops[i]);
+	ut_pipe_free(on);
+	ut_pipe_free(off);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flood_learn_unicast),
+		cmocka_unit_test(test_drops_named),
+		cmocka_unit_test(test_trunk_native_and_mirror),
+		cmocka_unit_test(test_cache_matches_slow_path),
+	};
+
+	ut_eal_init("pipeline");
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
