@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Installs what the tests need, builds vswd with the unit tests, reserves hugepages and runs
 # every test: the cmocka unit suite, then the integration suite against real peers (kernel
-# namespaces, dpdk-testpmd guests, scapy). Cleans up after itself, also on failure.
+# namespaces, dpdk-testpmd guests, scapy), both again under ASan + UBSan, then the fuzz
+# harnesses for a bounded time (scripts/fuzz.sh). Cleans up after itself, also on failure.
 set -u
 . "$(dirname "$0")/common.sh"
 need_root
-apt_install "${BUILD_PKGS[@]}" jq dpdk-dev python3-pytest python3-scapy iproute2 iputils-ping \
+apt_install "${BUILD_PKGS[@]}" clang libclang-rt-14-dev jq dpdk-dev python3-pytest python3-scapy iproute2 iputils-ping \
 	tshark procps python3-matplotlib systemd dnsmasq-base busybox
 build -Dtests=true
 
@@ -44,4 +45,8 @@ export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrac
 meson test -C "$ASAN_BUILD" --suite unit --print-errorlogs || rc=1
 ( cd "$VSW_ROOT/test/integration" && VSWD=$ASAN_BUILD/vswd \
 	/usr/bin/python3 -m pytest -v -p no:cacheprovider --basetemp="$PYTEST_TMP/asan" . ) || rc=1
+
+# Tier 3: the libFuzzer harnesses, a bounded time each (FUZZ_SECONDS, default 60).
+echo "== fuzzing"
+bash "$VSW_ROOT/scripts/fuzz.sh" || rc=1
 exit $rc
