@@ -6,11 +6,13 @@
 #include <rte_telemetry.h>
 
 #include "tele.h"
+#include "trace_api.h"
 
 /** The statistics the commands read; written by the control thread. */
 static struct {
 	pthread_mutex_t lock; /**< guards st (held only to swap or read it) */
 	json_t *st;           /**< ctrl_stats_json() of the last refresh, or NULL */
+	json_t *nodes;        /**< trace_nodes_json() of the last refresh, or NULL */
 	uint64_t next;        /**< TSC of the next refresh */
 } tele = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -100,6 +102,28 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static int
+cmd_nodes(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	json_t *n;
+	size_t i;
+
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&tele.lock);
+	json_array_foreach(tele.nodes, i, n) {
+		struct rte_tel_data *nd = rte_tel_data_alloc();
+
+		if (nd == NULL)
+			break;
+		rte_tel_data_start_dict(nd);
+		dict_from(nd, n);
+		rte_tel_data_add_dict_container(d, json_string_value(json_object_get(n, "node")),
+				nd, 0);
+	}
+	pthread_mutex_unlock(&tele.lock);
+	return 0;
+}
+
 int
 tele_init(void)
 {
@@ -112,6 +136,9 @@ tele_init(void)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/vswd/stats", cmd_stats,
 				"vswd totals: drops by reason, MAC table, flow cache");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/vswd/nodes", cmd_nodes,
+				"per-node counters of the datapath graph (calls, packets)");
 	return rc;
 }
 
@@ -119,17 +146,21 @@ void
 tele_update(const struct vsw_ctrl *c)
 {
 	uint64_t now = rte_rdtsc();
-	json_t *st, *old;
+	json_t *st, *old, *nodes, *old_nodes;
 
 	if (now < tele.next)
 		return;
 	tele.next = now + c->tsc_hz / 5;
 	st = ctrl_stats_json(c);
+	nodes = trace_nodes_json(c);
 	pthread_mutex_lock(&tele.lock);
 	old = tele.st;
 	tele.st = st;
+	old_nodes = tele.nodes;
+	tele.nodes = nodes;
 	pthread_mutex_unlock(&tele.lock);
 	json_decref(old);
+	json_decref(old_nodes);
 }
 
 void
@@ -138,5 +169,7 @@ tele_fini(void)
 	pthread_mutex_lock(&tele.lock);
 	json_decref(tele.st);
 	tele.st = NULL;
+	json_decref(tele.nodes);
+	tele.nodes = NULL;
 	pthread_mutex_unlock(&tele.lock);
 }

@@ -261,7 +261,7 @@ def test_telemetry_and_dumpcap(cleanup):
                             "10.79.0.2"], stdout=subprocess.DEVNULL)
     prefix = v.config["dpdk"]["file_prefix"]
     out = subprocess.run(["dpdk-telemetry.py", "-f", prefix], input="/vswd/ports\n"
-                         "/vswd/port,a\n/vswd/stats\n", capture_output=True, text=True,
+                         "/vswd/port,a\n/vswd/stats\n/vswd/nodes\n", capture_output=True, text=True,
                          timeout=30).stdout
     ans = {}
     for line in out.splitlines():
@@ -270,6 +270,8 @@ def test_telemetry_and_dumpcap(cleanup):
     assert ans["/vswd/ports"] == ["a", "b"], out
     assert ans["/vswd/port"]["name"] == "a" and ans["/vswd/port"]["driver"] == "net_tap"
     assert ans["/vswd/stats"]["ports"] == 2 and "total" in ans["/vswd/stats"]["drops"]
+    nodes = ans["/vswd/nodes"]
+    assert nodes["vsw_rx"]["calls"] > 0 and nodes["vsw_fcache"]["packets"] > 0, nodes
     cap = os.path.join(v.dir, "a.pcapng")
     r = subprocess.run(["dpdk-dumpcap", "--file-prefix=" + prefix, "-i", "net_tapa", "-c", "6",
                         "-w", cap], capture_output=True, text=True, timeout=60)
