@@ -36,6 +36,10 @@ vsw_graph_walk(struct dp_worker *w)
 #ifdef VSW_CYCLE_STATS
 		uint64_t t0 = rte_rdtsc();
 #endif
+#ifdef VSW_WALK_BARE
+		rc = node->process(graph, node, node->objs, node->idx);
+		RTE_SET_USED(rc);
+#else
 		if (unlikely(w->trace_on))
 			rc = vsw_trace_call(w, graph, node, node->objs, node->idx);
 		else
@@ -45,6 +49,7 @@ vsw_graph_walk(struct dp_worker *w)
 #endif
 		node->total_calls++;
 		node->total_objs += rc;
+#endif
 		node->idx = 0;
 		head = likely((int32_t)head > 0) ? head & mask : head;
 	}

@@ -18,6 +18,9 @@
 #include "trace.h"
 #include "worker.h"
 
+/* Bursts taken from one queue per walk while each is full. */
+#define RX_BURSTS 4
+
 enum rx_edge {
 	RX_EDGE_DROP = VSW_EDGE_DROP, /**< unused: receiving drops nothing */
 	RX_EDGE_FCACHE,               /**< the flow cache */
@@ -69,6 +72,46 @@ rx_inject(struct rte_graph *graph, struct rte_node *node, rte_edge_t next)
 	return i;
 }
 
+/* One burst from queue @p r into the stream of edge @p next. @return frames received. */
+static inline uint16_t
+rx_one(struct rte_graph *graph, struct rte_node *node, struct dp_worker *w,
+		const struct dp_snap *s, const struct dp_rxq *r, rte_edge_t next, bool trace)
+{
+	struct dp_port_ctr *pc = &w->port[r->port];
+	struct rte_mbuf **pkts;
+	uint64_t bytes = 0;
+	uint16_t i, n;
+
+	pkts = (struct rte_mbuf **)rte_node_next_stream_get(graph, node, next, DP_BURST);
+	n = rte_eth_rx_burst(s->port[r->port].eth_id, r->queue, pkts, DP_BURST);
+	if (n == 0)
+		return 0;
+	w->rx_bursts++;
+	pc->rx_pkts += n;
+	if (next == RX_EDGE_FCACHE) {
+		if (w->n_rx_runs > 0 && w->rx_run[w->n_rx_runs - 1].port == r->port) {
+			w->rx_run[w->n_rx_runs - 1].n += n;
+		} else {
+			w->rx_run[w->n_rx_runs].port = r->port;
+			w->rx_run[w->n_rx_runs++].n = n;
+		}
+	} else {
+		for (i = 0; i < n; i++) {
+			/* The stages read the headers next: start loading them. */
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+			vsw_meta(pkts[i])->in_port = r->port;
+			bytes += rte_pktmbuf_pkt_len(pkts[i]);
+		}
+		pc->rx_bytes += bytes;
+	}
+	if (unlikely(trace))
+		vsw_trace_mark(w, node, next, r->port, pkts, n);
+	if (unlikely(s->port[r->port].mirror_src))
+		vsw_mirror_emit(graph, node, RX_EDGE_MIRROR, pkts, n);
+	rte_node_next_stream_put(graph, node, next, n);
+	return n;
+}
+
 static uint16_t
 rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
 {
@@ -77,7 +120,7 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	rte_edge_t next = s->fcache_on ? RX_EDGE_FCACHE : RX_EDGE_SWITCH;
 	const struct dp_worker_plan *pl;
 	bool trace;
-	uint16_t q, i, n, total = 0;
+	uint16_t q, n, total = 0;
 
 	w->n_rx_runs = 0;
 	if (unlikely(w->inject != NULL))
@@ -87,37 +130,15 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 
 	for (q = 0; q < pl->n_rxq; q++) {
 		const struct dp_rxq *r = &pl->rxq[q];
-		struct dp_port_ctr *pc = &w->port[r->port];
-		struct rte_mbuf **pkts;
-		uint64_t bytes = 0;
+		uint16_t b = 0;
 		DP_CYC_START(tc);
 
-		pkts = (struct rte_mbuf **)rte_node_next_stream_get(graph, node, next, DP_BURST);
-		n = rte_eth_rx_burst(s->port[r->port].eth_id, r->queue, pkts, DP_BURST);
-		if (n == 0) {
-			DP_CYC(w, DP_STAGE_RX, tc);
-			continue;
-		}
-		w->rx_bursts++;
-		pc->rx_pkts += n;
-		if (next == RX_EDGE_FCACHE) {
-			w->rx_run[w->n_rx_runs].port = r->port;
-			w->rx_run[w->n_rx_runs++].n = n;
-		} else {
-			for (i = 0; i < n; i++) {
-				/* The stages read the headers next: start loading them. */
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
-				vsw_meta(pkts[i])->in_port = r->port;
-				bytes += rte_pktmbuf_pkt_len(pkts[i]);
-			}
-			pc->rx_bytes += bytes;
-		}
-		if (unlikely(trace))
-			vsw_trace_mark(w, node, next, r->port, pkts, n);
-		if (unlikely(s->port[r->port].mirror_src))
-			vsw_mirror_emit(graph, node, RX_EDGE_MIRROR, pkts, n);
-		rte_node_next_stream_put(graph, node, next, n);
-		total += n;
+		/* A queue that filled a burst is polled again (RX_BURSTS at most): the walk's
+		 * cost is shared by more frames when a queue is busy. */
+		do {
+			n = rx_one(graph, node, w, s, r, next, trace);
+			total += n;
+		} while (n == DP_BURST && ++b < RX_BURSTS);
 		DP_CYC(w, DP_STAGE_RX, tc);
 	}
 	w->moved += total;
