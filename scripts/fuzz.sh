@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Builds the libFuzzer harnesses of test/fuzz with clang (ASan + UBSan, our code instrumented)
-# and runs each for FUZZ_SECONDS (default 60) on a copy of its seed corpus. Prints each
+# and runs each for FUZZ_SECONDS (default 30) on a copy of its seed corpus. Prints each
 # target's execution count; a crash, a failed check or a sanitizer report fails the run and
 # keeps the input that did it in FUZZ_ARTIFACTS (default: the build directory).
 set -u
 . "$(dirname "$0")/common.sh"
 need_root
 apt_install "${BUILD_PKGS[@]}" clang libclang-rt-14-dev
-SECONDS_EACH=${FUZZ_SECONDS:-60}
+SECONDS_EACH=${FUZZ_SECONDS:-30}
 FUZZ_BUILD=$VSW_ROOT/build-fuzz
 ARTIFACTS=${FUZZ_ARTIFACTS:-$FUZZ_BUILD/artifacts}
 if [ ! -f "$FUZZ_BUILD/build.ninja" ]; then

@@ -46,7 +46,7 @@ meson test -C "$ASAN_BUILD" --suite unit --print-errorlogs || rc=1
 ( cd "$VSW_ROOT/test/integration" && VSWD=$ASAN_BUILD/vswd \
 	/usr/bin/python3 -m pytest -v -p no:cacheprovider --basetemp="$PYTEST_TMP/asan" . ) || rc=1
 
-# Tier 3: the libFuzzer harnesses, a bounded time each (FUZZ_SECONDS, default 60).
+# Tier 3: the libFuzzer harnesses, a bounded time each (FUZZ_SECONDS, default 30).
 echo "== fuzzing"
 bash "$VSW_ROOT/scripts/fuzz.sh" || rc=1
 exit $rc
