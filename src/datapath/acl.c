@@ -232,21 +232,4 @@ acl_in_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	return d;
 }
 
-static uint16_t
-acl_in_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
-{
-	DP_CYC_START(t);
-	uint16_t r = vsw_arc_process(graph, node, objs, nb, acl_in_stage);
-
-	DP_CYC(vsw_node_worker(node), DP_STAGE_FLOOD, t);
-	return r;
-}
-
-static struct rte_node_register acl_in_node = {
-	.name = "vsw_acl_in",
-	.process = acl_in_process,
-	.init = vsw_node_init_ctx,
-	.nb_edges = 2,
-	.next_nodes = { "vsw_drop", "vsw_drop" },
-};
-VSW_ARC_NODE_REGISTER(acl_in_node, 60, acl_in_enabled)
+VSW_ARC_STAGE_NODE(acl_in, "vsw_acl_in", acl_in_stage, DP_STAGE_FLOOD, 60, acl_in_enabled)

@@ -60,21 +60,4 @@ flood_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	return d;
 }
 
-static uint16_t
-flood_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
-{
-	DP_CYC_START(t);
-	uint16_t r = vsw_arc_process(graph, node, objs, nb, flood_stage);
-
-	DP_CYC(vsw_node_worker(node), DP_STAGE_FLOOD, t);
-	return r;
-}
-
-static struct rte_node_register flood_node = {
-	.name = "vsw_flood",
-	.process = flood_process,
-	.init = vsw_node_init_ctx,
-	.nb_edges = 2,
-	.next_nodes = { "vsw_drop", "vsw_drop" },
-};
-VSW_ARC_NODE_REGISTER(flood_node, 50, NULL)
+VSW_ARC_STAGE_NODE(flood, "vsw_flood", flood_stage, DP_STAGE_FLOOD, 50, NULL)

@@ -134,21 +134,4 @@ l2_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	return d;
 }
 
-static uint16_t
-l2_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
-{
-	DP_CYC_START(t);
-	uint16_t r = vsw_arc_process(graph, node, objs, nb, l2_stage);
-
-	DP_CYC(vsw_node_worker(node), DP_STAGE_L2, t);
-	return r;
-}
-
-static struct rte_node_register l2_node = {
-	.name = "vsw_l2",
-	.process = l2_process,
-	.init = vsw_node_init_ctx,
-	.nb_edges = 2,
-	.next_nodes = { "vsw_drop", "vsw_drop" },
-};
-VSW_ARC_NODE_REGISTER(l2_node, 40, NULL)
+VSW_ARC_STAGE_NODE(l2, "vsw_l2", l2_stage, DP_STAGE_L2, 40, NULL)

@@ -65,21 +65,4 @@ parse_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	return dp_parse_burst(w, &s->port[in_port], pkts, n, next);
 }
 
-static uint16_t
-parse_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
-{
-	DP_CYC_START(t);
-	uint16_t r = vsw_arc_process(graph, node, objs, nb, parse_stage);
-
-	DP_CYC(vsw_node_worker(node), DP_STAGE_PARSE, t);
-	return r;
-}
-
-static struct rte_node_register parse_node = {
-	.name = "vsw_parse",
-	.process = parse_process,
-	.init = vsw_node_init_ctx,
-	.nb_edges = 2,
-	.next_nodes = { "vsw_drop", "vsw_drop" },
-};
-VSW_ARC_NODE_REGISTER(parse_node, 10, NULL)
+VSW_ARC_STAGE_NODE(parse, "vsw_parse", parse_stage, DP_STAGE_PARSE, 10, NULL)

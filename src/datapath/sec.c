@@ -117,21 +117,4 @@ sec_enabled(const struct dp_snap *s, uint16_t port)
 	return s->port[port].sec != 0;
 }
 
-static uint16_t
-sec_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
-{
-	DP_CYC_START(t);
-	uint16_t r = vsw_arc_process(graph, node, objs, nb, dp_sec_burst);
-
-	DP_CYC(vsw_node_worker(node), DP_STAGE_SEC, t);
-	return r;
-}
-
-static struct rte_node_register sec_node = {
-	.name = "vsw_sec",
-	.process = sec_process,
-	.init = vsw_node_init_ctx,
-	.nb_edges = 2,
-	.next_nodes = { "vsw_drop", "vsw_drop" },
-};
-VSW_ARC_NODE_REGISTER(sec_node, 30, sec_enabled)
+VSW_ARC_STAGE_NODE(sec, "vsw_sec", dp_sec_burst, DP_STAGE_SEC, 30, sec_enabled)

@@ -55,21 +55,4 @@ vlan_in_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	return dp_vlan_in_burst(w, &s->port[in_port], pkts, n, next);
 }
 
-static uint16_t
-vlan_in_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
-{
-	DP_CYC_START(t);
-	uint16_t r = vsw_arc_process(graph, node, objs, nb, vlan_in_stage);
-
-	DP_CYC(vsw_node_worker(node), DP_STAGE_VLAN_IN, t);
-	return r;
-}
-
-static struct rte_node_register vlan_in_node = {
-	.name = "vsw_vlan_in",
-	.process = vlan_in_process,
-	.init = vsw_node_init_ctx,
-	.nb_edges = 2,
-	.next_nodes = { "vsw_drop", "vsw_drop" },
-};
-VSW_ARC_NODE_REGISTER(vlan_in_node, 20, NULL)
+VSW_ARC_STAGE_NODE(vlan_in, "vsw_vlan_in", vlan_in_stage, DP_STAGE_VLAN_IN, 20, NULL)

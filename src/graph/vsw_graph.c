@@ -73,17 +73,27 @@ int
 vsw_node_init_ctx(const struct rte_graph *graph, struct rte_node *node)
 {
 	struct vsw_node_ctx *c = vsw_node_ctx(node);
-	const char *dash;
 
 	memset(c, 0, sizeof(*c));
 	c->w = graph_creating;
 	for (unsigned int k = 0; k < n_arc; k++)
 		if (arc_ids[k] == node->id)
 			c->arc = (uint8_t)k;
-	dash = strrchr(node->name, '-');
-	if (strncmp(node->name, VSW_TX_NODE "-", strlen(VSW_TX_NODE) + 1) == 0 && dash != NULL)
-		c->port = (uint16_t)strtoul(dash + 1, NULL, 10);
+	vsw_tx_node_port(node->name, &c->port);
 	return c->w == NULL ? -EINVAL : 0;
+}
+
+bool
+vsw_tx_node_port(const char *name, uint16_t *port)
+{
+	unsigned int p;
+	char tail;
+
+	if (name == NULL || sscanf(name, VSW_TX_NODE "-%u%c", &p, &tail) != 1 ||
+			p >= VSW_MAX_PORTS)
+		return false;
+	*port = (uint16_t)p;
+	return true;
 }
 
 int

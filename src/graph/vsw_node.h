@@ -190,6 +190,12 @@ vsw_decision_store(struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 	}
 }
 
+/**
+ * The port of output node name @p name ("vswtx-<p>") in @p port. @return true when @p name
+ * is one (p < VSW_MAX_PORTS).
+ */
+bool vsw_tx_node_port(const char *name, uint16_t *port);
+
 /** Info vswd keeps on each node it registers (vsw_graph.c). */
 struct vsw_node_info {
 	const struct rte_node_register *reg; /**< the rte_graph registration */
@@ -224,6 +230,31 @@ void vsw_node_info_add(const struct vsw_node_info *info);
 		static const struct vsw_node_info i_ = { &reg, true, &a_ }; \
 		vsw_node_info_add(&i_); \
 	}
+
+/**
+ * An arc node whose work is stage function @p fn_ (vsw_stage_fn): its process function (the
+ * run loop of vsw_arc_process(), charged to cycle stage @p cyc_), its registration as
+ * @p name_ at @p order_ on the ports where @p enabled_ says (NULL: every port).
+ */
+#define VSW_ARC_STAGE_NODE(id_, name_, fn_, cyc_, order_, enabled_) \
+	static uint16_t \
+	id_##_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb) \
+	{ \
+		DP_CYC_START(t_); \
+		uint16_t r_ = vsw_arc_process(graph, node, objs, nb, fn_); \
+		\
+		DP_CYC(vsw_node_worker(node), cyc_, t_); \
+		return r_; \
+	} \
+	static struct rte_node_register id_##_node = { \
+		.name = name_, \
+		.process = id_##_process, \
+		.init = vsw_node_init_ctx, \
+		.nb_edges = 2, \
+		/* edge 1 (VSW_EDGE_NEXT) unused: arc nodes go on by VSW_EDGE_ARC */ \
+		.next_nodes = { "vsw_drop", "vsw_drop" }, \
+	}; \
+	VSW_ARC_NODE_REGISTER(id_##_node, order_, enabled_)
 
 /**
  * Fills the ingress arc of every port of @p s (dp_port in_next[]) from the arc nodes' order

@@ -29,6 +29,25 @@ enum rx_edge {
 };
 
 /*
+ * Adds @p n frames of port @p port to the runs the flow cache node reads (dp_worker rx_run[]),
+ * extending the last run when it is that port's. @return false when the list is full (one
+ * run per polled queue always fits).
+ */
+static inline bool
+rx_run_add(struct dp_worker *w, uint16_t port, uint16_t n)
+{
+	if (w->n_rx_runs > 0 && w->rx_run[w->n_rx_runs - 1].port == port) {
+		w->rx_run[w->n_rx_runs - 1].n += n;
+		return true;
+	}
+	if (w->n_rx_runs == DP_MAX_POLL)
+		return false;
+	w->rx_run[w->n_rx_runs].port = port;
+	w->rx_run[w->n_rx_runs++].n = n;
+	return true;
+}
+
+/*
  * The frames handed in (vsw_inject.h) instead of polling, with their metadata as the flow
  * cache would leave a miss, in runs of one ingress port; traced when asked.
  */
@@ -47,15 +66,8 @@ rx_inject(struct rte_graph *graph, struct rte_node *node, rte_edge_t next)
 		vsw_meta(m)->in_port = port;
 		w->port[port].rx_pkts++;
 		w->port[port].rx_bytes += rte_pktmbuf_pkt_len(m);
-		if (next == RX_EDGE_FCACHE) {
-			if (w->n_rx_runs > 0 && w->rx_run[w->n_rx_runs - 1].port == port &&
-					w->rx_run[w->n_rx_runs - 1].n < DP_BURST)
-				w->rx_run[w->n_rx_runs - 1].n++;
-			else if (w->n_rx_runs < DP_MAX_POLL)
-				w->rx_run[w->n_rx_runs++] = (typeof(w->rx_run[0])){ port, 1 };
-			else
-				break;
-		}
+		if (next == RX_EDGE_FCACHE && !rx_run_add(w, port, 1))
+			break;
 		if (inj->trace)
 			vsw_trace_mark_one(w, node, next, m, inj->trace_id + i);
 		if (unlikely(w->snap->port[port].mirror_src))
@@ -89,12 +101,7 @@ rx_one(struct rte_graph *graph, struct rte_node *node, struct dp_worker *w,
 	w->rx_bursts++;
 	pc->rx_pkts += n;
 	if (next == RX_EDGE_FCACHE) {
-		if (w->n_rx_runs > 0 && w->rx_run[w->n_rx_runs - 1].port == r->port) {
-			w->rx_run[w->n_rx_runs - 1].n += n;
-		} else {
-			w->rx_run[w->n_rx_runs].port = r->port;
-			w->rx_run[w->n_rx_runs++].n = n;
-		}
+		rx_run_add(w, r->port, n);
 	} else {
 		for (i = 0; i < n; i++) {
 			/* The stages read the headers next: start loading them. */

@@ -116,8 +116,7 @@ trace_nodes_json(const struct vsw_ctrl *c)
 {
 	rte_node_t id, max = rte_node_max_count();
 	json_t *rows = json_array();
-	unsigned int port;
-	uint16_t w;
+	uint16_t port, w;
 
 	for (id = 0; id < max && rows != NULL; id++) {
 		uint64_t calls = 0, objs = 0, cycles = 0;
@@ -128,8 +127,8 @@ trace_nodes_json(const struct vsw_ctrl *c)
 
 		if (name == NULL)
 			continue;
-		if (sscanf(name, VSW_TX_NODE "-%u", &port) == 1) {
-			if (port >= VSW_MAX_PORTS || !cfg_port_used(&c->cfg.ports[port]))
+		if (vsw_tx_node_port(name, &port)) {
+			if (!cfg_port_used(&c->cfg.ports[port]))
 				continue;
 			pname = c->cfg.ports[port].name;
 		}

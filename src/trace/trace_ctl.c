@@ -13,6 +13,7 @@
 #include "vsw_graph.h"
 #include "vsw_inject.h"
 #include "vsw_meta.h"
+#include "vsw_node.h"
 #include "vsw_walk.h"
 
 /* Creates the trace ring of worker context @p w named after @p id. */
@@ -208,9 +209,9 @@ hdr_json(json_t *o, const struct vsw_trace_rec *r)
 static const char *
 tx_port(const struct vsw_ctrl *c, const char *name)
 {
-	unsigned int i;
+	uint16_t i;
 
-	if (name == NULL || sscanf(name, VSW_TX_NODE "-%u", &i) != 1 || i >= VSW_MAX_PORTS)
+	if (!vsw_tx_node_port(name, &i))
 		return NULL;
 	return cfg_port_used(&c->cfg.ports[i]) ? c->cfg.ports[i].name : "(no port)";
 }

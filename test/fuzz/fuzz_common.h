@@ -8,14 +8,14 @@
  * and at exit EAL's cleanup and the removal of its runtime directory.
  */
 
-#include <dirent.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
+
+#include "ut.h"
 
 /** Stops the harness when @p c is false: libFuzzer reports the input that did it. */
 #define FUZZ_CHECK(c) do { \
@@ -24,28 +24,6 @@
 			abort(); \
 		} \
 	} while (0)
-
-static void
-fuzz_eal_fini(void)
-{
-	char dir[PATH_MAX], f[PATH_MAX + 256];
-	struct dirent *d;
-	DIR *dh;
-
-	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	dh = opendir(dir);
-	if (dh == NULL)
-		return;
-	while ((d = readdir(dh)) != NULL) {
-		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-			continue;
-		snprintf(f, sizeof(f), "%s/%s", dir, d->d_name);
-		unlink(f);
-	}
-	closedir(dh);
-	rmdir(dir);
-}
 
 /** Starts the EAL on lcores @p lcores with prefix vswfuzz_<name>_<pid>. */
 static inline void
@@ -61,7 +39,7 @@ fuzz_eal_init(const char *name, const char *lcores)
 		fprintf(stderr, "EAL init failed\n");
 		exit(1);
 	}
-	atexit(fuzz_eal_fini);
+	atexit(ut_eal_fini);
 }
 
 #endif

@@ -19,8 +19,7 @@
 const uint16_t ut_sizes[UT_N_SIZES] = { 1, 3, 4, 5, 32, 33, UT_MAX_BURST };
 struct rte_mempool *ut_pool;
 
-/* At exit: EAL's resources and its runtime directory (/var/run/dpdk/<prefix>) go. */
-static void
+void
 ut_eal_fini(void)
 {
 	char dir[PATH_MAX], f[PATH_MAX + 256];

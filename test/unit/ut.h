@@ -32,6 +32,9 @@ extern struct rte_mempool *ut_pool;
 /** Starts the EAL (--no-huge, --no-pci, file prefix @p name) and creates ut_pool. */
 void ut_eal_init(const char *name);
 
+/** At exit: EAL's resources and its runtime directory (/var/run/dpdk/<prefix>) go. */
+void ut_eal_fini(void);
+
 /**
  * Builds a frame: @p dst, @p src (strings "aa:bb:..."), an 802.1Q tag with TCI @p tci when
  * @p tagged, EtherType @p etype, then payload bytes up to @p len total (payload byte i = i).
