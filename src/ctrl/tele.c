@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_cycles.h>
@@ -112,13 +113,20 @@ cmd_nodes(const char *cmd, const char *params, struct rte_tel_data *d)
 	pthread_mutex_lock(&tele.lock);
 	json_array_foreach(tele.nodes, i, n) {
 		struct rte_tel_data *nd = rte_tel_data_alloc();
+		char key[RTE_TEL_MAX_STRING_LEN], *c;
 
 		if (nd == NULL)
 			break;
 		rte_tel_data_start_dict(nd);
 		dict_from(nd, n);
-		rte_tel_data_add_dict_container(d, json_string_value(json_object_get(n, "node")),
-				nd, 0);
+		/* Telemetry keys take letters, digits, '_' and '/': "vswtx-1" is "vswtx_1". */
+		snprintf(key, sizeof(key), "%s", json_string_value(json_object_get(n, "node")));
+		for (c = key; *c != '\0'; c++)
+			if (*c == '-')
+				*c = '_';
+		/* A refused container stays ours to free. */
+		if (rte_tel_data_add_dict_container(d, key, nd, 0) != 0)
+			rte_tel_data_free(nd);
 	}
 	pthread_mutex_unlock(&tele.lock);
 	return 0;

@@ -272,6 +272,7 @@ def test_telemetry_and_dumpcap(cleanup):
     assert ans["/vswd/stats"]["ports"] == 2 and "total" in ans["/vswd/stats"]["drops"]
     nodes = ans["/vswd/nodes"]
     assert nodes["vsw_rx"]["calls"] > 0 and nodes["vsw_fcache"]["packets"] > 0, nodes
+    assert "vswtx_0" in nodes and "vswtx_1" in nodes, nodes
     cap = os.path.join(v.dir, "a.pcapng")
     r = subprocess.run(["dpdk-dumpcap", "--file-prefix=" + prefix, "-i", "net_tapa", "-c", "6",
                         "-w", cap], capture_output=True, text=True, timeout=60)
