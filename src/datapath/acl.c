@@ -167,20 +167,6 @@ dp_acl_in_burst(struct dp_worker *w, const struct dp_snap *s, struct rte_mbuf **
 	return dropped;
 }
 
-uint8_t
-dp_acl_in_one(struct dp_worker *w, const struct dp_snap *s, const struct rte_mbuf *m,
-		uint16_t port)
-{
-	struct dp_acl_key key;
-	struct dp_l34 l;
-	uint8_t v;
-
-	dp_l34_parse(m, &l);
-	dp_acl_key_make(&key, m, &l, port, DP_ACL_IN);
-	dp_acl_decide(w, s, DP_ACL_IN, &key, &m, 1, &v);
-	return v;
-}
-
 bool
 dp_acl_rules_of(const struct dp_snap *s, const struct rte_mbuf *m, uint16_t port, int dir,
 		uint16_t *decide, uint16_t *meter)
@@ -206,30 +192,33 @@ dp_acl_rules_of(const struct dp_snap *s, const struct rte_mbuf *m, uint16_t port
 			!a->rule[*decide - 1].stateful);
 }
 
-/* --- node vsw_acl_in: ingress arc, while any port has "in" rules: unicast to such ports - */
-
+/*
+ * --- node vsw_acl_in: egress arc, ports with "in" rules ----------------------------------
+ * The port's "in" rules on the frames sent to it (before the tag: rules see the frame as
+ * switched). Writes: never. Flow cache: with "in" rules anywhere every port's frames use the
+ * policy flow cache (snap.c: pfc), whose entry records the verdict; stateful verdicts are not
+ * cached (dp_acl_rules_of()).
+ */
 static bool
 acl_in_enabled(const struct dp_snap *s, uint16_t port)
 {
-	uint16_t q;
-
-	RTE_SET_USED(port);
-	for (q = 0; q < s->n_ports; q++)
-		if (s->port[q].in_use && s->port[q].acl_in)
-			return true;
-	return false;
+	return s->port[port].acl_in;
 }
 
 static uint16_t
-acl_in_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+acl_in_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t out_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
-	uint16_t d;
+	uint16_t i, d;
 
-	vsw_decision_load(pkts, n, next);
+	for (i = 0; i < n; i++)
+		next[i] = out_port;
 	d = dp_acl_in_burst(w, s, pkts, n, next);
-	vsw_decision_store(pkts, n, next);
+	for (i = 0; i < n; i++)
+		if (!dp_next_is_drop(next[i]))
+			next[i] = DP_NEXT_CONT;
 	return d;
 }
 
-VSW_ARC_STAGE_NODE(acl_in, "vsw_acl_in", acl_in_stage, DP_STAGE_FLOOD, 60, acl_in_enabled)
+VSW_OUT_STAGE_NODE(acl_in, "vsw_acl_in", acl_in_stage, DP_STAGE_EGRESS, 50, acl_in_enabled,
+		NULL)

@@ -125,9 +125,6 @@ void dp_acl_decide(struct dp_worker *w, const struct dp_snap *s, int dir,
 uint16_t dp_acl_in_burst(struct dp_worker *w, const struct dp_snap *s,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
 
-/** The same decision for one flooded copy of @p m to @p port. @return DP_ACL_PASS/DROP. */
-uint8_t dp_acl_in_one(struct dp_worker *w, const struct dp_snap *s, const struct rte_mbuf *m,
-		uint16_t port);
 
 /**
  * The rules (index + 1, 0: none) that decide and meter frame @p m (untagged) of @p port in

@@ -60,7 +60,7 @@
  */
 /** Packet goes on to the next stage. */
 #define DP_NEXT_CONT 0x8000
-/** Packet is flooded to the members of its VLAN (flood stage, then the dispatcher). */
+/** Packet is flooded to the members of its VLAN (vsw_flood, then vsw_egress). */
 #define DP_NEXT_FLOOD 0x8001
 /** Base of drop codes: DP_NEXT_DROP_BASE + enum dp_drop. */
 #define DP_NEXT_DROP_BASE 0xc000
@@ -146,6 +146,13 @@ struct dp_port {
 	/** Ingress feature arc of the port: the arc index of the node after arc node k, for
 	 * each k on the arc (vsw_arc_build()); the arc starts at vsw_parse. */
 	uint8_t in_next[VSW_ARC_MAX];
+	/** Egress feature arc of the port: the next[] code (vsw_node.h) of its first node,
+	 * DP_NEXT_ARC_BASE + arc index, or the port's own index (its output: an empty arc). */
+	uint16_t out_first;
+	/** The next[] code after egress arc node k, for each k on the port's egress arc: the
+	 * next node's, or the port's own index after the last (vsw_arc_build()). */
+	uint16_t out_next[VSW_ARC_MAX];
+	uint8_t out_writes;     /**< a node of its egress arc may write frame bytes */
 	struct rte_meter_srtcm_profile storm; /**< storm limit as a meter profile (1 byte = 1 packet) */
 };
 

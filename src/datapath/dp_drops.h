@@ -6,8 +6,10 @@
  * @file
  * Drop reasons, one X-macro list per stage: X(ENUM, "name", "description").
  * The enum and the strings the statistics report are generated from these lists; a drop
- * reason is never written anywhere else. Counting happens in one place, the dispatcher
- * (src/pmd/dispatch.c), from the next[] codes the stages write.
+ * reason is never written anywhere else. Counting happens in one place, the drop node
+ * (src/graph/drop_node.c), from the reason the deciding node leaves in vsw_meta.drop; only a
+ * loss without an mbuf (a copy that could not be made, a refused TX burst) is counted where
+ * it happens.
  */
 
 /** Drops decided by the parse stage (parse.c). */
@@ -57,9 +59,9 @@
 	X(EGRESS_NO_HEADROOM, "egress_no_headroom", "no headroom to insert the 802.1Q tag") \
 	X(EGRESS_PVLAN, "egress_pvlan", "flooded copy not sent: private VLAN roles keep the ports apart")
 
-/** Drops decided by the dispatcher (src/pmd/dispatch.c, src/pmd/worker.c). */
+/** Losses in vsw_egress (copies), the outputs (tx_node.c) and the mirror node. */
 #define DP_DISPATCH_DROPS(X) \
-	X(FLOOD_COPY_FAILED, "flood_copy_failed", "mbuf pool empty while copying a flooded frame") \
+	X(FLOOD_COPY_FAILED, "flood_copy_failed", "mbuf pool empty while copying or cloning a flooded frame") \
 	X(TX_FULL, "tx_full", "egress port's TX queue was full") \
 	X(TX_HANDOFF_FULL, "tx_handoff_full", "handoff ring to the owner of the TX queue was full") \
 	X(MIRROR_COPY_FAILED, "mirror_copy_failed", "mbuf pool empty while copying a frame for a mirror port")

@@ -1,22 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * vsw_egress: the end of the ingress arc. Acts on the switching decision (vsw_meta.out_port)
- * of each frame: a unicast frame is offered to the flow cache, checked and tagged for its
- * port (vlan_out) and moved to that port's output; a flooded frame goes to every member of
- * its VLAN that may send it (egress check, private VLAN, the member's "in" ACL rules), the
- * untagged members sharing the frame and the tagged ones one tagged copy. What may not leave
- * goes to the drop node with its reason.
- * In: frames with vsw_meta.in_port and out_port. Out: VSW_EDGE_PORT(p), VSW_EDGE_DROP.
+ * of each frame by sending it onto the egress arc of each of its output ports
+ * (dp_port.out_first): a unicast frame after offering its flow to the flow cache, a flooded
+ * frame once per other member of its VLAN. The egress arc reads the output port from the
+ * metadata, so every destination gets an mbuf of its own: the first destination whose arc
+ * does not write takes the frame itself, the other such ones a clone (own header and
+ * metadata, shared data), those whose arc writes (dp_port.out_writes: an 802.1Q tag, later
+ * an encapsulation) a private copy. Nothing here checks or rewrites: the egress arc does.
+ * In: frames with vsw_meta.in_port and out_port. Out: the egress arc nodes (VSW_EDGE_ARC),
+ * a port's output when its egress arc is empty, VSW_EDGE_DROP.
+ * Drops: flood_copy_failed (counted here against the destination that got nothing),
+ * flood_no_members (no destination but the ingress port).
+ * Flow cache: unicast flows are offered to it here (dp_fcache_insert() records the outcome
+ * of the egress arc for the port); floods are never cached.
  */
 #include <rte_ethdev.h>
 
-#include "acl.h"
 #include "fcache.h"
-#include "vlan_out.h"
 #include "vsw_node.h"
 
-/* What one run of the switch node works with. */
-struct sw_run {
+/* What one run of the node works with. */
+struct eg_run {
 	struct rte_graph *graph;  /* the worker's graph */
 	struct rte_node *node;    /* this node's instance */
 	struct dp_worker *w;      /* the worker */
@@ -24,129 +29,64 @@ struct sw_run {
 	uint16_t in_port;         /* ingress port of the run */
 };
 
-/*
- * Moves one reference to @p m, meant for @p port, to the drop edge with drop code @p code,
- * counted against @p port. @p counted: the count was already taken (only free it).
- */
+/* Sends @p m (an mbuf of its own) onto the egress arc of @p port. */
 static inline void
-sw_egress_drop(const struct sw_run *r, uint16_t port, uint16_t code, struct rte_mbuf *m,
-		bool counted)
+eg_send(const struct eg_run *r, uint16_t port, struct rte_mbuf *m)
 {
-	struct vsw_meta *md = vsw_meta(m);
-
-	md->drop = (uint8_t)dp_next_reason(code);
-	md->out_port = port;
-	md->flags = VSW_META_F_EGRESS | (counted ? VSW_META_F_COUNTED : 0);
-	rte_node_enqueue_x1(r->graph, r->node, VSW_EDGE_DROP, m);
+	vsw_meta(m)->out_port = port;
+	rte_node_enqueue_x1(r->graph, r->node, vsw_out_edge(r->s, port), m);
 }
 
 /*
- * Sends slow-path frame @p m to @p port through the egress check and tag, first offering its
- * flow to the flow cache when that is on.
+ * Gives every member of the VLAN of @p m but the ingress port an mbuf of its own and sends
+ * it onto that member's egress arc.
  */
-static inline void
-sw_unicast(const struct sw_run *r, uint16_t port, struct rte_mbuf *m)
+static void
+eg_flood(const struct eg_run *r, struct rte_mbuf *m)
 {
 	const struct dp_snap *s = r->s;
-	uint16_t c;
+	const struct dp_vlan_members *vm = s->vlan[m->vlan_tci & RTE_VLAN_ID_MASK];
+	uint16_t dst[2 * VSW_MAX_PORTS], n = 0, i, own;
+	struct rte_mbuf *c;
 
-	if (s->fcache_on && !r->w->dry)
-		dp_fcache_insert(r->w, s, r->in_port, m, port);
-	c = dp_vlan_out_one(&s->port[port], m);
-	if (unlikely(c != DP_NEXT_CONT))
-		sw_egress_drop(r, port, c, m, false);
-	else
-		rte_node_enqueue_x1(r->graph, r->node, VSW_EDGE_PORT(port), m);
-}
-
-/*
- * Keeps the ports of @p list (except the ingress port) that may send @p m; counts the others
- * as egress drops without touching @p m. @return ports kept in @p out.
- */
-static uint16_t
-sw_flood_filter(const struct sw_run *r, const uint16_t *list, uint16_t n,
-		const struct rte_mbuf *m, uint16_t *out)
-{
-	const struct dp_snap *s = r->s;
-	uint16_t i, k = 0, c;
-
+	if (vm != NULL) {
+		for (i = 0; i < vm->n_untagged; i++)
+			if (vm->untagged[i] != r->in_port)
+				dst[n++] = vm->untagged[i];
+		for (i = 0; i < vm->n_tagged; i++)
+			if (vm->tagged[i] != r->in_port)
+				dst[n++] = vm->tagged[i];
+	}
+	if (unlikely(n == 0)) {
+		/* vsw_flood drops these; a snapshot without members reaches here only in a
+		 * test of this node alone. */
+		vsw_mark_drops((void **)&m, 1, dp_next_drop(DP_DROP_FLOOD_NO_MEMBERS), 0);
+		rte_node_enqueue_x1(r->graph, r->node, VSW_EDGE_DROP, m);
+		return;
+	}
+	/* The frame itself goes to the first destination that does not write, or, when all
+	 * write, to the last: then no clone shares its data. */
+	for (own = 0; own < n && s->port[dst[own]].out_writes; own++)
+		;
+	if (own == n)
+		own = n - 1;
 	for (i = 0; i < n; i++) {
-		const struct dp_port *p = &s->port[list[i]];
-
-		if (list[i] == r->in_port)
+		if (i == own)
 			continue;
-		c = dp_vlan_out_check(p, m);
-		if (c == DP_NEXT_CONT && unlikely(!dp_pvlan_ok(&s->port[r->in_port], p)))
-			c = dp_next_drop(DP_DROP_EGRESS_PVLAN);
-		if (c == DP_NEXT_CONT && unlikely(p->acl_in) &&
-				dp_acl_in_one(r->w, s, m, list[i]) == DP_ACL_DROP)
-			c = dp_next_drop(DP_DROP_ACL_DENY_IN);
-		if (likely(c == DP_NEXT_CONT))
-			out[k++] = list[i];
+		c = s->port[dst[i]].out_writes ? rte_pktmbuf_copy(m, r->w->pool, 0, UINT32_MAX) :
+			rte_pktmbuf_clone(m, r->w->pool);
+		if (unlikely(c == NULL))
+			dp_count_tx_drops(r->w, dst[i], DP_DROP_FLOOD_COPY_FAILED, 1);
 		else
-			dp_count_tx_drops(r->w, list[i], dp_next_reason(c), 1);
+			eg_send(r, dst[i], c);
 	}
-	return k;
-}
-
-/* Counts @p n lost copies (drop code @p code) against the ports in @p ports. */
-static void
-sw_flood_lost(const struct sw_run *r, const uint16_t *ports, uint16_t n, uint16_t code)
-{
-	uint16_t i;
-
-	for (i = 0; i < n; i++)
-		dp_count_tx_drops(r->w, ports[i], dp_next_reason(code), 1);
-}
-
-/* Moves one reference to @p m to each output of @p ports. */
-static void
-sw_fan_out(const struct sw_run *r, const uint16_t *ports, uint16_t n, struct rte_mbuf *m)
-{
-	uint16_t i;
-
-	if (n > 1)
-		rte_pktmbuf_refcnt_update(m, (int16_t)(n - 1));
-	for (i = 0; i < n; i++)
-		rte_node_enqueue_x1(r->graph, r->node, VSW_EDGE_PORT(ports[i]), m);
-}
-
-/*
- * Sends @p m to every other member of its VLAN. The untagged members share @p m, the tagged
- * ones share one tagged copy (or @p m itself when there is no untagged member).
- */
-static void
-sw_flood(const struct sw_run *r, struct rte_mbuf *m)
-{
-	const struct dp_vlan_members *vm = r->s->vlan[m->vlan_tci & RTE_VLAN_ID_MASK];
-	uint16_t ut[VSW_MAX_PORTS], tg[VSW_MAX_PORTS], nut, ntg, c;
-	struct rte_mbuf *t = NULL;
-
-	nut = sw_flood_filter(r, vm->untagged, vm->n_untagged, m, ut);
-	ntg = sw_flood_filter(r, vm->tagged, vm->n_tagged, m, tg);
-	if (ntg > 0) {
-		t = nut > 0 ? rte_pktmbuf_copy(m, r->w->pool, 0, UINT32_MAX) : m;
-		if (unlikely(t == NULL)) {
-			sw_flood_lost(r, tg, ntg, dp_next_drop(DP_DROP_FLOOD_COPY_FAILED));
-		} else if (unlikely((c = dp_vlan_out_tag(t)) != DP_NEXT_CONT)) {
-			sw_flood_lost(r, tg, ntg, c);
-			sw_egress_drop(r, tg[0], c, t, true);
-		} else {
-			sw_fan_out(r, tg, ntg, t);
-		}
-	}
-	if (nut > 0)
-		sw_fan_out(r, ut, nut, m);
-	else if (t != m)
-		/* Nobody took the original: every destination was filtered (and counted) or
-		 * is tagged. */
-		sw_egress_drop(r, r->in_port, dp_next_drop(DP_DROP_FLOOD_NO_MEMBERS), m, true);
+	eg_send(r, dst[own], m);
 }
 
 static uint16_t
 egress_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
 {
-	struct sw_run r = { .graph = graph, .node = node, .w = vsw_node_worker(node) };
+	struct eg_run r = { .graph = graph, .node = node, .w = vsw_node_worker(node) };
 	uint16_t i, k, j;
 	DP_CYC_START(t);
 
@@ -157,10 +97,13 @@ egress_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 			struct rte_mbuf *m = objs[j];
 			uint16_t out = vsw_meta_c(m)->out_port;
 
-			if (likely(out < VSW_MAX_PORTS))
-				sw_unicast(&r, out, m);
-			else
-				sw_flood(&r, m);
+			if (likely(out < VSW_MAX_PORTS)) {
+				if (r.s->fcache_on && !r.w->dry)
+					dp_fcache_insert(r.w, r.s, r.in_port, m, out);
+				eg_send(&r, out, m);
+			} else {
+				eg_flood(&r, m);
+			}
 		}
 	}
 	DP_CYC(r.w, DP_STAGE_EGRESS, t);

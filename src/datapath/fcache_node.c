@@ -28,7 +28,7 @@ fcache_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint
 	}
 	RTE_ASSERT(i == nb);
 	w->n_rx_runs = 0;
-	vsw_enqueue_codes(graph, node, objs, next, nb, true);
+	vsw_enqueue_codes(graph, node, objs, next, nb, true, 0);
 	DP_CYC(w, DP_STAGE_FCACHE, t);
 	return nb;
 }

@@ -14,8 +14,8 @@
  * A frame that keeps DP_NEXT_FLOOD (broadcast, multicast or unknown unicast) is then metered
  * against the port's storm limit (a per-worker rte_meter srTCM at the worker's share of the
  * limit, one token per packet); beyond it, it is dropped (storm_limit).
- * The dispatcher replicates the frame to s->vlan[vid] (untagged members share the frame, the
- * tagged ones share one tagged copy), skipping @p in_port.
+ * vsw_egress then gives each member of s->vlan[vid] but @p in_port a frame of its own and
+ * sends it onto that member's egress arc.
  *
  * @return number of packets given a drop code.
  */

@@ -17,7 +17,8 @@ static const struct vsw_node_info *node_infos[VSW_NODES_MAX];
 static unsigned int n_node_infos;
 /* The worker whose graph rte_graph_create() is building (its nodes' init reads it). */
 static struct dp_worker *graph_creating;
-/* The ingress arc nodes in arc order (index = arc index), set by vsw_graph_init(). */
+/* The arc nodes, ingress then egress, each arc in its order (index = arc index), set by
+ * vsw_graph_init(). */
 static const struct vsw_node_info *arc_nodes[VSW_ARC_MAX];
 static rte_node_t arc_ids[VSW_ARC_MAX];
 static unsigned int n_arc;
@@ -29,7 +30,33 @@ arc_cmp(const void *a, const void *b)
 	const struct vsw_node_info *x = *(const struct vsw_node_info *const *)a;
 	const struct vsw_node_info *y = *(const struct vsw_node_info *const *)b;
 
+	if (x->arc->kind != y->arc->kind)
+		return x->arc->kind == VSW_ARC_IN ? -1 : 1;
 	return (x->arc->order > y->arc->order) - (x->arc->order < y->arc->order);
+}
+
+/* The egress arc of port @p p of @p s (out_first, out_next[], out_writes). */
+static void
+arc_build_out(struct dp_snap *s, uint16_t p)
+{
+	struct dp_port *dp = &s->port[p];
+	uint16_t *prev = &dp->out_first;
+	unsigned int k;
+
+	dp->out_writes = 0;
+	for (k = 0; k < VSW_ARC_MAX; k++)
+		dp->out_next[k] = p;
+	for (k = 0; k < n_arc; k++) {
+		const struct vsw_arc_info *a = arc_nodes[k]->arc;
+
+		if (a->kind != VSW_ARC_OUT || (a->enabled != NULL && !a->enabled(s, p)))
+			continue;
+		*prev = (uint16_t)(DP_NEXT_ARC_BASE + k);
+		prev = &dp->out_next[k];
+		if (a->writes != NULL && a->writes(s, p))
+			dp->out_writes = 1;
+	}
+	*prev = p;
 }
 
 void
@@ -43,7 +70,7 @@ vsw_arc_build(struct dp_snap *s)
 
 		memset(dp->in_next, 0, sizeof(dp->in_next));
 		prev = 0; /* the first arc node (vsw_parse) runs everywhere */
-		for (k = 1; k < n_arc; k++) {
+		for (k = 1; k < n_arc && arc_nodes[k]->arc->kind == VSW_ARC_IN; k++) {
 			const struct vsw_arc_info *a = arc_nodes[k]->arc;
 
 			if (a->enabled != NULL && !a->enabled(s, p))
@@ -51,6 +78,7 @@ vsw_arc_build(struct dp_snap *s)
 			dp->in_next[prev] = (uint8_t)k;
 			prev = k;
 		}
+		arc_build_out(s, p);
 	}
 }
 
@@ -163,10 +191,13 @@ vsw_graph_create(struct dp_worker *w, int socket)
 		.nb_node_patterns = RTE_DIM(patterns),
 		.node_patterns = patterns,
 	};
+	static unsigned int seq;
 	char name[RTE_GRAPH_NAMESIZE];
 	rte_graph_t id;
 
-	snprintf(name, sizeof(name), "vsw-w%u", w->id);
+	/* Two contexts may share a worker id (unit tests' pipes): the sequence keeps the
+	 * names apart. */
+	snprintf(name, sizeof(name), "vsw-w%u-%u", w->id, seq++);
 	graph_creating = w;
 	id = rte_graph_create(name, &prm);
 	graph_creating = NULL;

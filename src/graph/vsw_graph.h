@@ -21,7 +21,7 @@
 int vsw_graph_init(void);
 
 /**
- * Creates the graph "vsw-w<id>" of worker @p w (its nodes' contexts point to @p w) on
+ * Creates the graph "vsw-w<id>-<n>" of worker @p w (its nodes' contexts point to @p w) on
  * @p socket. @return the graph, or NULL with rte_errno set.
  */
 struct rte_graph *vsw_graph_create(struct dp_worker *w, int socket);

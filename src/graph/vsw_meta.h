@@ -16,8 +16,8 @@
  *             (the flow cache, on the frames it leaves; read back when the slow path
  *             offers the flow to the cache after vlan_in removed the tag)
  *   out_port  the switching decision on the ingress arc: an output port or DP_NEXT_FLOOD
- *             (vsw_l2; vsw_flood and vsw_acl_in may turn it into a drop; vsw_egress acts
- *             on it)
+ *             (vsw_l2; vsw_flood may turn it into a drop); on the egress arc the port
+ *             the frame is being sent to (vsw_egress, one frame per destination)
  *   drop      reason (enum dp_drop) of a packet sent to a drop edge (the deciding node),
  *             with out_port the port it was meant for when the drop is an egress drop
  *   trace_id  packet id of a frame being traced (the rx node, or trace.simulate), valid

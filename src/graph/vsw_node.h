@@ -17,13 +17,23 @@
  *     edges like any other.
  * Nodes that reach ports (VSW_NODE_REGISTER(.., true), and every arc node) share one edge
  * layout: 0 is drop, 1 their own next node, VSW_EDGE_PORT(p) port p's output, VSW_EDGE_ARC(k)
- * the ingress arc node k; vsw_graph_init() adds the port and arc edges.
+ * the arc node k (ingress and egress arc nodes share one index space); vsw_graph_init() adds
+ * the port and arc edges.
  *
  * Feature arcs: a frame the flow cache did not decide goes through the ingress arc of its
- * port, the arc nodes (VSW_ARC_NODE_REGISTER) in their order, skipping those not enabled on
- * that port; the snapshot holds each port's arc as a successor table (dp_port.in_next), so a
- * feature enabled on one port costs the others nothing. The arc ends in vsw_egress, which
- * sends each frame to its output ports.
+ * port, the ingress arc nodes (VSW_ARC_NODE_REGISTER) in their order, skipping those not
+ * enabled on that port. The ingress arc ends in vsw_egress, which gives each output port of
+ * the frame its own mbuf (vsw_meta.out_port names the port) and sends it onto that port's
+ * egress arc: the egress arc nodes (VSW_OUT_NODE_REGISTER) enabled on the port, in their
+ * order, then the port's output. The snapshot holds both arcs of each port as successor
+ * tables (dp_port.in_next, out_first/out_next), so a feature enabled on one port costs the
+ * others nothing. An egress node that may write a frame's bytes on a port says so (its
+ * writes callback): a flood then gives that port a private copy, the others share the data.
+ *
+ * Flow cache: a hit replays the outcome of both arcs for the frame's flow (fcache.h), so
+ * every arc node's decision must be a function of the flow key (L2 header and ingress port;
+ * for ports with pfc also the L3/L4 fields of pfc_key()) and the snapshot, or the node must
+ * keep its frames off the cache: each node's file says which ("Flow cache:").
  *
  * Ownership: a node's context (rte_node ctx) holds the struct dp_worker of the worker whose
  * graph it is in; only that worker runs it. The snapshot a node reads is w->snap, loaded by
@@ -92,9 +102,12 @@ vsw_code_edge(uint16_t code)
 	return code == DP_NEXT_CONT ? VSW_EDGE_NEXT : VSW_EDGE_DROP;
 }
 
-/** Marks the @p n packets of @p objs as dropped (ingress) with next[] drop code @p code. */
+/**
+ * Marks the @p n packets of @p objs as dropped with next[] drop code @p code; @p flags:
+ * 0 (an ingress drop) or VSW_META_F_EGRESS (against vsw_meta.out_port).
+ */
 static inline void
-vsw_mark_drops(void **objs, uint16_t n, uint16_t code)
+vsw_mark_drops(void **objs, uint16_t n, uint16_t code, uint8_t flags)
 {
 	uint16_t i;
 
@@ -102,7 +115,7 @@ vsw_mark_drops(void **objs, uint16_t n, uint16_t code)
 		struct vsw_meta *md = vsw_meta(objs[i]);
 
 		md->drop = (uint8_t)dp_next_reason(code);
-		md->flags = 0;
+		md->flags = flags;
 	}
 }
 
@@ -110,11 +123,12 @@ vsw_mark_drops(void **objs, uint16_t n, uint16_t code)
  * Moves the @p n packets of @p objs to the edges their next[] codes name, keeping their
  * order per edge; a drop code's reason goes into the packet's metadata. @p whole: @p objs is
  * the node's own whole stream (node->objs, node->idx == @p n); when every packet then takes
- * one edge, the stream is handed over without copying.
+ * one edge, the stream is handed over without copying. @p drop_flags: what vsw_mark_drops()
+ * records for the drops.
  */
 static inline void
 vsw_enqueue_codes(struct rte_graph *graph, struct rte_node *node, void **objs,
-		const uint16_t *next, uint16_t n, bool whole)
+		const uint16_t *next, uint16_t n, bool whole, uint8_t drop_flags)
 {
 	uint16_t i = 0, j;
 
@@ -122,7 +136,7 @@ vsw_enqueue_codes(struct rte_graph *graph, struct rte_node *node, void **objs,
 		for (j = i + 1; j < n && next[j] == next[i]; j++)
 			;
 		if (unlikely(dp_next_is_drop(next[i])))
-			vsw_mark_drops(&objs[i], j - i, next[i]);
+			vsw_mark_drops(&objs[i], j - i, next[i], drop_flags);
 		if (i == 0 && j == n && whole) {
 			rte_node_next_stream_move(graph, node, vsw_code_edge(next[0]));
 			return;
@@ -154,14 +168,48 @@ vsw_port_run(void **objs, uint16_t i, uint16_t n, uint16_t *in_port)
 int vsw_node_init_ctx(const struct rte_graph *graph, struct rte_node *node);
 
 /**
- * Membership of a node in the ingress feature arc: the nodes a frame the flow cache did not
- * decide passes through, in @c order, each only on the ports where @c enabled says so.
+ * Length of the run of packets from @p objs[i] on that share one output port
+ * (vsw_meta.out_port, at most DP_BURST); that port in @p out_port.
+ */
+static inline uint16_t
+vsw_out_run(void **objs, uint16_t i, uint16_t n, uint16_t *out_port)
+{
+	uint16_t p = vsw_meta_c(objs[i])->out_port, j;
+
+	for (j = i + 1; j < n && j - i < DP_BURST && vsw_meta_c(objs[j])->out_port == p; j++)
+		;
+	*out_port = p;
+	return (uint16_t)(j - i);
+}
+
+/** Which arc a node is on. */
+enum vsw_arc_kind {
+	VSW_ARC_IN,   /**< ingress: runs per ingress port (vsw_meta.in_port) */
+	VSW_ARC_OUT,  /**< egress: runs per output port (vsw_meta.out_port) */
+};
+
+/**
+ * Membership of a node in a feature arc: the nodes a frame the flow cache did not decide
+ * passes through, in @c order, each only on the ports where @c enabled says so.
  */
 struct vsw_arc_info {
-	int order;  /**< place on the arc (lower first; vsw_parse is first, vsw_egress last) */
-	/** True when the node runs for frames received on port @p port of @p s; NULL: always. */
+	enum vsw_arc_kind kind; /**< ingress or egress arc */
+	int order;  /**< place on its arc (lower first; on the ingress arc vsw_parse is first,
+		     *   vsw_egress last) */
+	/** True when the node runs on port @p port of @p s (ingress: frames received there,
+	 * egress: frames sent there); NULL: always. */
 	bool (*enabled)(const struct dp_snap *s, uint16_t port);
+	/** Egress nodes: true when the node may write the bytes of frames to port @p port
+	 * (a flood then gives that port a private copy); NULL: never writes. */
+	bool (*writes)(const struct dp_snap *s, uint16_t port);
 };
+
+/** Edge of the first node of port @p port's egress arc (or its output: an empty arc). */
+static inline rte_edge_t
+vsw_out_edge(const struct dp_snap *s, uint16_t port)
+{
+	return vsw_code_edge(s->port[port].out_first);
+}
 
 /**
  * Loads into @p next the switching decision (a port or DP_NEXT_FLOOD) that vsw_l2 kept in the
@@ -200,7 +248,7 @@ bool vsw_tx_node_port(const char *name, uint16_t *port);
 struct vsw_node_info {
 	const struct rte_node_register *reg; /**< the rte_graph registration */
 	bool port_edges;                     /**< gets port and arc edges (VSW_EDGE_PORT/ARC) */
-	const struct vsw_arc_info *arc;      /**< on the ingress arc: where, when; or NULL */
+	const struct vsw_arc_info *arc;      /**< on an arc: which, where, when; or NULL */
 };
 
 /** Records @p info (from a constructor). */
@@ -218,18 +266,30 @@ void vsw_node_info_add(const struct vsw_node_info *info);
 		vsw_node_info_add(&i_); \
 	}
 
+/* Registers arc node @p reg (both arc kinds). */
+#define VSW_ARC_REGISTER_(reg, kind_, order_, enabled_, writes_) \
+	RTE_NODE_REGISTER(reg); \
+	RTE_INIT(vsw_node_info_##reg) \
+	{ \
+		static const struct vsw_arc_info a_ = { kind_, order_, enabled_, writes_ }; \
+		static const struct vsw_node_info i_ = { &reg, true, &a_ }; \
+		vsw_node_info_add(&i_); \
+	}
+
 /**
  * Registers node @p reg as a node of the ingress arc at @p order_, running on the ports where
  * @p enabled_ (or NULL: every port) says so. It has port and arc edges.
  */
 #define VSW_ARC_NODE_REGISTER(reg, order_, enabled_) \
-	RTE_NODE_REGISTER(reg); \
-	RTE_INIT(vsw_node_info_##reg) \
-	{ \
-		static const struct vsw_arc_info a_ = { order_, enabled_ }; \
-		static const struct vsw_node_info i_ = { &reg, true, &a_ }; \
-		vsw_node_info_add(&i_); \
-	}
+	VSW_ARC_REGISTER_(reg, VSW_ARC_IN, order_, enabled_, NULL)
+
+/**
+ * Registers node @p reg as a node of the egress arc at @p order_, running for frames to the
+ * ports where @p enabled_ (NULL: every port) says so; @p writes_ (NULL: never) says on which
+ * ports it may write frame bytes. It has port and arc edges.
+ */
+#define VSW_OUT_NODE_REGISTER(reg, order_, enabled_, writes_) \
+	VSW_ARC_REGISTER_(reg, VSW_ARC_OUT, order_, enabled_, writes_)
 
 /**
  * An arc node whose work is stage function @p fn_ (vsw_stage_fn): its process function (the
@@ -237,11 +297,26 @@ void vsw_node_info_add(const struct vsw_node_info *info);
  * @p name_ at @p order_ on the ports where @p enabled_ says (NULL: every port).
  */
 #define VSW_ARC_STAGE_NODE(id_, name_, fn_, cyc_, order_, enabled_) \
+	VSW_STAGE_NODE_(id_, name_, vsw_arc_process, fn_, cyc_) \
+	VSW_ARC_NODE_REGISTER(id_##_node, order_, enabled_)
+
+/**
+ * An egress arc node whose work is @p fn_ (vsw_out_fn) on the frames to one port: its process
+ * function (vsw_out_process(), charged to cycle stage @p cyc_), its registration as @p name_
+ * at @p order_ for the ports where @p enabled_ says (NULL: every port), writing frames on the
+ * ports where @p writes_ says (NULL: never).
+ */
+#define VSW_OUT_STAGE_NODE(id_, name_, fn_, cyc_, order_, enabled_, writes_) \
+	VSW_STAGE_NODE_(id_, name_, vsw_out_process, fn_, cyc_) \
+	VSW_OUT_NODE_REGISTER(id_##_node, order_, enabled_, writes_)
+
+/* The process function and registration record of an arc node running @p fn_ by @p loop_. */
+#define VSW_STAGE_NODE_(id_, name_, loop_, fn_, cyc_) \
 	static uint16_t \
 	id_##_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb) \
 	{ \
 		DP_CYC_START(t_); \
-		uint16_t r_ = vsw_arc_process(graph, node, objs, nb, fn_); \
+		uint16_t r_ = loop_(graph, node, objs, nb, fn_); \
 		\
 		DP_CYC(vsw_node_worker(node), cyc_, t_); \
 		return r_; \
@@ -253,12 +328,12 @@ void vsw_node_info_add(const struct vsw_node_info *info);
 		.nb_edges = 2, \
 		/* edge 1 (VSW_EDGE_NEXT) unused: arc nodes go on by VSW_EDGE_ARC */ \
 		.next_nodes = { "vsw_drop", "vsw_drop" }, \
-	}; \
-	VSW_ARC_NODE_REGISTER(id_##_node, order_, enabled_)
+	};
 
 /**
- * Fills the ingress arc of every port of @p s (dp_port in_next[]) from the arc nodes' order
- * and conditions. Call after the rest of the snapshot is built.
+ * Fills the arcs of every port of @p s (dp_port in_next[], out_first, out_next[],
+ * out_writes) from the arc nodes' order and conditions. Call after the rest of the snapshot
+ * is built.
  */
 void vsw_arc_build(struct dp_snap *s);
 
@@ -285,7 +360,42 @@ vsw_arc_process(struct rte_graph *graph, struct rte_node *node, void **objs, uin
 		for (j = 0; j < k; j++)
 			if (next[j] == DP_NEXT_CONT)
 				next[j] = DP_NEXT_ARC_BASE + s->port[in_port].in_next[c->arc];
-		vsw_enqueue_codes(graph, node, &objs[i], next, k, i == 0 && k == nb);
+		vsw_enqueue_codes(graph, node, &objs[i], next, k, i == 0 && k == nb, 0);
+	}
+	return nb;
+}
+
+/**
+ * The work of an egress arc node on @p n frames to port @p out_port (all of @p pkts): sets
+ * next[i] to DP_NEXT_CONT (on along the arc) or a drop code (an egress drop against
+ * @p out_port). @return number of drops.
+ */
+typedef uint16_t (*vsw_out_fn)(struct dp_worker *w, const struct dp_snap *s,
+		uint16_t out_port, struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
+
+/**
+ * The egress arc node processing loop: runs @p fn on each run of @p nb objects to one output
+ * port and moves them on: drops to the drop node (egress drops), the others to the next node
+ * of that port's egress arc or, at its end, to the port's output.
+ */
+static inline uint16_t
+vsw_out_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb,
+		vsw_out_fn fn)
+{
+	struct vsw_node_ctx *c = vsw_node_ctx(node);
+	struct dp_worker *w = c->w;
+	const struct dp_snap *s = w->snap;
+	uint16_t next[DP_BURST], i, k, out, j, to;
+
+	for (i = 0; i < nb; i += k) {
+		k = vsw_out_run(objs, i, nb, &out);
+		fn(w, s, out, (struct rte_mbuf **)&objs[i], k, next);
+		to = s->port[out].out_next[c->arc];
+		for (j = 0; j < k; j++)
+			if (next[j] == DP_NEXT_CONT)
+				next[j] = to;
+		vsw_enqueue_codes(graph, node, &objs[i], next, k, i == 0 && k == nb,
+				VSW_META_F_EGRESS);
 	}
 	return nb;
 }

@@ -35,11 +35,14 @@ def test_simulate_flood_and_nothing_counted(cleanup):
     pkt, = r["packets"]
     hops = pkt["hops"]
     assert hops[0]["node"] == "vsw_rx" and hops[0]["next"] == "vsw_fcache"
-    # The ingress arc of a port without policy: no vsw_sec, no vsw_acl_in.
+    # The ingress arc of a port without policy: no vsw_sec.
     arc = [h["node"] for h in hops if h["decision"].startswith("to ")]
-    assert arc == ["vsw_rx", "vsw_fcache", "vsw_parse", "vsw_vlan_in", "vsw_l2",
-                   "vsw_flood"], hops
-    outs = {h["decision"]: h for h in hops if h["node"] == "vsw_egress"}
+    assert arc[:6] == ["vsw_rx", "vsw_fcache", "vsw_parse", "vsw_vlan_in", "vsw_l2",
+                       "vsw_flood"], hops
+    # vsw_egress gives b and t a frame each, onto their egress arcs (no policy there: the
+    # tag node alone), whose last node sends it to the port's output.
+    assert [h["next"] for h in hops if h["node"] == "vsw_egress"] == ["vsw_vlan_out"] * 2
+    outs = {h["decision"]: h for h in hops if h["node"] == "vsw_vlan_out"}
     assert set(outs) == {"output b", "output t"}, hops
     assert "vlan" not in outs["output b"] and outs["output t"]["vlan"] == 10
     assert outs["output t"]["len"] == outs["output b"]["len"] + 4
@@ -68,7 +71,7 @@ def test_simulate_drops_name_their_reason(cleanup):
     # VLAN 20 on the trunk goes to c only, untagged.
     frame = "ffffffffffff020000000a09" "8100" "0014" "0806" + BCAST_ARP[28:]
     hops = v.result("trace.simulate", {"port": "t", "frame_hex": frame})["packets"][0]["hops"]
-    outs = [h for h in hops if h["node"] == "vsw_egress"]
+    outs = [h for h in hops if h["node"] == "vsw_vlan_out"]
     assert [h["decision"] for h in outs] == ["output c"] and "vlan" not in outs[0]
     assert counters(v) == before
     v.stop()
@@ -88,8 +91,13 @@ def test_feature_arc_per_port(cleanup):
     assert "vsw_acl_in" not in arc("b")
     v.result("acl.add", {"port": "b", "direction": "in", "action": "deny",
                          "remote_ip": "10.9.0.0/16"})
-    # "in" rules are checked for every frame that may reach the port: on every arc.
-    assert "vsw_acl_in" in arc("a") and "vsw_acl_in" in arc("c")
+    # "in" rules are on b's egress arc: a flood from a meets them on its copy to b only,
+    # one from c (VLAN 20: b is not a member) never.
+    hops = v.result("trace.simulate", {"port": "a", "frame_hex": BCAST_ARP})["packets"][0]["hops"]
+    assert [h["decision"] for h in hops if h["node"] == "vsw_acl_in"] == ["to vsw_vlan_out"]
+    assert sorted(h["decision"] for h in hops if h["node"] == "vsw_vlan_out") == [
+        "output b", "output t"], hops
+    assert "vsw_acl_in" not in arc("c")
     v.result("port.set", {"name": "a", "security": {"dhcp_guard": False}})
     assert "vsw_sec" not in arc("a")
     v.stop()

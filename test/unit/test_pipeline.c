@@ -151,6 +151,85 @@ test_trunk_native_and_mirror(void **state)
 	ut_pipe_free(p);
 }
 
+/*
+ * The egress arc per port: "in" rules only on the port that has them, private VLAN checks
+ * only on isolated ports, the tag on trunks; a flood gives the trunks private copies and
+ * the other destinations the frame itself or clones sharing its data.
+ */
+static void
+test_egress_arc(void **state)
+{
+	static const char *json = "{\"ports\": ["
+		"{\"name\": \"a\", \"type\": \"dpdk\", \"devargs\": \"net_null0\"},"
+		"{\"name\": \"b\", \"type\": \"dpdk\", \"devargs\": \"net_null1\"},"
+		"{\"name\": \"t1\", \"type\": \"dpdk\", \"devargs\": \"net_null2\", "
+		" \"vlan\": {\"mode\": \"trunk\", \"allowed\": [1]}},"
+		"{\"name\": \"t2\", \"type\": \"dpdk\", \"devargs\": \"net_null3\", "
+		" \"vlan\": {\"mode\": \"trunk\", \"allowed\": [1]}},"
+		"{\"name\": \"i1\", \"type\": \"dpdk\", \"devargs\": \"net_null4\", "
+		" \"pvlan\": {\"mode\": \"isolated\", \"secondary\": 201}},"
+		"{\"name\": \"i2\", \"type\": \"dpdk\", \"devargs\": \"net_null5\", "
+		" \"pvlan\": {\"mode\": \"isolated\", \"secondary\": 201}}],"
+		"\"acl\": [{\"port\": \"b\", \"direction\": \"in\", \"action\": \"deny\", "
+		" \"remote_mac\": \"02:00:00:00:00:0a\"}]}";
+	enum { PA, PB, T1, T2, I1, I2 };
+	struct ut_pipe *p = ut_pipe_new(json);
+	unsigned int in_use = rte_mempool_in_use_count(ut_pool);
+	const struct rte_mbuf *shared[2];
+	struct rte_mbuf *m;
+	uint32_t i, ns = 0;
+
+	/* Only b's egress arc has more than the tag node; only the trunks write. */
+	for (i = 0; i < 6; i++)
+		assert_int_equal(p->s->port[i].out_writes, i == T1 || i == T2);
+	assert_int_not_equal(p->s->port[PB].out_first, p->s->port[PA].out_first);
+	assert_int_equal(p->s->port[I1].out_first, p->s->port[I2].out_first);
+	assert_int_not_equal(p->s->port[I1].out_first, p->s->port[PA].out_first);
+
+	/* A broadcast from a: b's rule denies it there only; t1, t2 tagged, i1, i2 plain. */
+	m = ut_frame("ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0a", false, 0, 0x0806, 64);
+	assert_int_equal(ut_pipe_run(p, PA, &m, 1, false), 4);
+	assert_int_equal(count_to(p, PB), 0);
+	assert_int_equal(p->w->drops[DP_DROP_ACL_DENY_IN], 1);
+	assert_int_equal(p->w->port[PB].tx_drops, 1);
+	for (i = 0; i < p->cap.n; i++) {
+		const struct rte_mbuf *c = p->cap.ent[i].m;
+		uint16_t port = p->cap.ent[i].port;
+
+		if (port == T1 || port == T2) {
+			/* A private copy, tagged in place. */
+			assert_true(RTE_MBUF_DIRECT(c));
+			assert_int_equal(rte_mbuf_refcnt_read(c), 1);
+			assert_int_equal(rte_pktmbuf_pkt_len(c), 68);
+			assert_int_equal(rte_pktmbuf_mtod(c, const uint8_t *)[12], 0x81);
+		} else {
+			assert_true(port == I1 || port == I2);
+			assert_int_equal(rte_pktmbuf_pkt_len(c), 64);
+			shared[ns++] = c;
+		}
+	}
+	/* i1 and i2 share the frame's buffer: clones of it. */
+	assert_int_equal(ns, 2);
+	assert_ptr_equal(rte_pktmbuf_mtod(shared[0], const void *),
+			rte_pktmbuf_mtod(shared[1], const void *));
+	/* (b, first in the list, took the frame itself and dropped it.) */
+	assert_true(RTE_MBUF_CLONED(shared[0]) && RTE_MBUF_CLONED(shared[1]));
+	ut_pipe_clear(p);
+
+	/* A broadcast from isolated i1: not to isolated i2 (counted there), to the others. */
+	m = ut_frame("ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0c", false, 0, 0x0806, 64);
+	assert_int_equal(ut_pipe_run(p, I1, &m, 1, false), 4);
+	assert_int_equal(count_to(p, I2), 0);
+	assert_int_equal(count_to(p, PB), 1);
+	assert_int_equal(p->w->drops[DP_DROP_EGRESS_PVLAN], 1);
+	assert_int_equal(p->w->port[I2].tx_drops, 1);
+	ut_pipe_clear(p);
+	assert_int_equal(ut_pipe_drops(p), 2);
+	/* Every copy and clone went back to the pool. */
+	assert_int_equal(rte_mempool_in_use_count(ut_pool), in_use);
+	ut_pipe_free(p);
+}
+
 static int
 u64_cmp(const void *a, const void *b)
 {
@@ -229,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_flood_learn_unicast),
 		cmocka_unit_test(test_drops_named),
 		cmocka_unit_test(test_trunk_native_and_mirror),
+		cmocka_unit_test(test_egress_arc),
 		cmocka_unit_test(test_cache_matches_slow_path),
 	};
 

@@ -4,6 +4,7 @@
 #include <rte_malloc.h>
 #include <rte_ring.h>
 
+#include "acl_build.h"
 #include "fdb.h"
 #include "snap.h"
 #include "ut_pipe.h"
@@ -27,15 +28,24 @@ ut_pipe_new(const char *json)
 	}
 	ut_config(json, &p->cfg);
 	p->s = ut_snap(&p->cfg, 1, 0, p->ports);
+	if (p->cfg.n_acl > 0) {
+		/* The rules' classifiers, as the control thread builds them for a snapshot. */
+		struct ctrl_err e = { { 0 } };
+
+		p->s->acl = acl_build(&p->cfg, NULL, 1, &e);
+		if (p->s->acl == NULL)
+			fail_msg("ACL refused: %s: %s", e.path, e.msg);
+	}
 	p->qsv = ut_reader_qsv();
 	snprintf(name, sizeof(name), "ut_pfdb_%u", next_id);
 	p->fdb = dp_fdb_create(name, 4096, 256, UINT64_MAX / 4, p->qsv, SOCKET_ID_ANY);
 	assert_non_null(p->fdb);
 	p->w = ut_worker();
-	p->w->id = next_id++;
+	/* Worker 0 of the snapshot: the id indexes its queues and ACL counters. */
+	p->w->id = 0;
 	p->w->fdb = p->fdb;
 	p->w->trace_ctl = &p->tctl;
-	snprintf(name, sizeof(name), "ut_trace_%u", p->w->id);
+	snprintf(name, sizeof(name), "ut_trace_%u", next_id++);
 	p->w->trace_ring = rte_ring_create_elem(name, sizeof(struct vsw_trace_rec),
 			VSW_TRACE_RING, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	assert_non_null(p->w->trace_ring);
@@ -102,6 +112,7 @@ ut_pipe_free(struct ut_pipe *p)
 	rte_ring_free(p->w->learn_ring);
 	rte_free(p->w);
 	dp_fdb_free(p->fdb);
+	acl_set_free((struct dp_acl_set *)(uintptr_t)p->s->acl);
 	snap_free(p->s);
 	for (uint32_t i = 0; i < p->cfg.n_ports; i++)
 		rte_ring_free(p->ports[i].handoff);

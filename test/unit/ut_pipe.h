@@ -6,7 +6,7 @@
  * @file
  * The real datapath graph on crafted frames, for unit tests and fuzzing: a worker context
  * with its own graph (every vswd node), a snapshot built by the real builder from a JSON
- * config, frames injected into the rx node and what the outputs would send captured
+ * config (with the ACL classifiers of its rules), frames injected into the rx node and what the outputs would send captured
  * (vsw_inject.h). Learning works: events are drained into the MAC table after each walk,
  * as the control thread does. Needs the EAL (ut_eal_init()).
  */
