@@ -221,4 +221,4 @@ acl_in_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t out_port,
 }
 
 VSW_OUT_STAGE_NODE(acl_in, "vsw_acl_in", acl_in_stage, DP_STAGE_EGRESS, 50, acl_in_enabled,
-		NULL)
+		NULL, VSW_CACHE_FLOW)

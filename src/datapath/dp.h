@@ -153,6 +153,10 @@ struct dp_port {
 	 * next node's, or the port's own index after the last (vsw_arc_build()). */
 	uint16_t out_next[VSW_ARC_MAX];
 	uint8_t out_writes;     /**< a node of its egress arc may write frame bytes */
+	uint8_t in_nocache;     /**< its ingress arc has a VSW_CACHE_NEVER node: no flow from it
+				 *   is cached */
+	uint8_t out_nocache;    /**< its egress arc has a VSW_CACHE_NEVER node: no flow to it is
+				 *   cached */
 	struct rte_meter_srtcm_profile storm; /**< storm limit as a meter profile (1 byte = 1 packet) */
 };
 

@@ -117,4 +117,4 @@ static struct rte_node_register egress_node = {
 	.nb_edges = 2,
 	.next_nodes = { "vsw_drop", "vsw_drop" },
 };
-VSW_ARC_NODE_REGISTER(egress_node, 1000, NULL)
+VSW_ARC_NODE_REGISTER(egress_node, 1000, NULL, VSW_CACHE_FLOW)

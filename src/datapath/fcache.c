@@ -369,6 +369,9 @@ dp_fcache_insert(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	uint64_t key, k0, k1;
 	uint32_t i;
 
+	if (unlikely(s->port[in_port].in_nocache || s->port[out].out_nocache))
+		return;
+
 	/* As received it was at least FC_MIN_LEN long (looked up), and it may leave by out. */
 	if (rte_pktmbuf_data_len(m) + (tagged ? RTE_VLAN_HLEN : 0) < FC_MIN_LEN ||
 			dp_vlan_out_check(&s->port[out], m) != DP_NEXT_CONT)

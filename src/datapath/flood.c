@@ -60,4 +60,5 @@ flood_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	return d;
 }
 
-VSW_ARC_STAGE_NODE(flood, "vsw_flood", flood_stage, DP_STAGE_FLOOD, 50, NULL)
+VSW_ARC_STAGE_NODE(flood, "vsw_flood", flood_stage, DP_STAGE_FLOOD, 50, NULL,
+		VSW_CACHE_FLOW)

@@ -134,4 +134,4 @@ l2_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	return d;
 }
 
-VSW_ARC_STAGE_NODE(l2, "vsw_l2", l2_stage, DP_STAGE_L2, 40, NULL)
+VSW_ARC_STAGE_NODE(l2, "vsw_l2", l2_stage, DP_STAGE_L2, 40, NULL, VSW_CACHE_FLOW)

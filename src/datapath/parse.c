@@ -65,4 +65,4 @@ parse_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	return dp_parse_burst(w, &s->port[in_port], pkts, n, next);
 }
 
-VSW_ARC_STAGE_NODE(parse, "vsw_parse", parse_stage, DP_STAGE_PARSE, 10, NULL)
+VSW_ARC_STAGE_NODE(parse, "vsw_parse", parse_stage, DP_STAGE_PARSE, 10, NULL, VSW_CACHE_FLOW)

@@ -34,4 +34,5 @@ pvlan_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t out_port,
 	return d;
 }
 
-VSW_OUT_STAGE_NODE(pvlan, "vsw_pvlan", pvlan_stage, DP_STAGE_EGRESS, 10, pvlan_enabled, NULL)
+VSW_OUT_STAGE_NODE(pvlan, "vsw_pvlan", pvlan_stage, DP_STAGE_EGRESS, 10, pvlan_enabled, NULL,
+		VSW_CACHE_FLOW)

@@ -117,4 +117,5 @@ sec_enabled(const struct dp_snap *s, uint16_t port)
 	return s->port[port].sec != 0;
 }
 
-VSW_ARC_STAGE_NODE(sec, "vsw_sec", dp_sec_burst, DP_STAGE_SEC, 30, sec_enabled)
+VSW_ARC_STAGE_NODE(sec, "vsw_sec", dp_sec_burst, DP_STAGE_SEC, 30, sec_enabled,
+		VSW_CACHE_FLOW)

@@ -55,4 +55,5 @@ vlan_in_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	return dp_vlan_in_burst(w, &s->port[in_port], pkts, n, next);
 }
 
-VSW_ARC_STAGE_NODE(vlan_in, "vsw_vlan_in", vlan_in_stage, DP_STAGE_VLAN_IN, 20, NULL)
+VSW_ARC_STAGE_NODE(vlan_in, "vsw_vlan_in", vlan_in_stage, DP_STAGE_VLAN_IN, 20, NULL,
+		VSW_CACHE_FLOW)

@@ -37,4 +37,4 @@ vlan_out_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t out_port,
 }
 
 VSW_OUT_STAGE_NODE(vlan_out, "vsw_vlan_out", vlan_out_stage, DP_STAGE_EGRESS, 100, NULL,
-		vlan_out_writes)
+		vlan_out_writes, VSW_CACHE_FLOW)

@@ -44,6 +44,7 @@ arc_build_out(struct dp_snap *s, uint16_t p)
 	unsigned int k;
 
 	dp->out_writes = 0;
+	dp->out_nocache = 0;
 	for (k = 0; k < VSW_ARC_MAX; k++)
 		dp->out_next[k] = p;
 	for (k = 0; k < n_arc; k++) {
@@ -55,6 +56,7 @@ arc_build_out(struct dp_snap *s, uint16_t p)
 		prev = &dp->out_next[k];
 		if (a->writes != NULL && a->writes(s, p))
 			dp->out_writes = 1;
+		dp->out_nocache |= a->cache == VSW_CACHE_NEVER;
 	}
 	*prev = p;
 }
@@ -69,12 +71,14 @@ vsw_arc_build(struct dp_snap *s)
 		struct dp_port *dp = &s->port[p];
 
 		memset(dp->in_next, 0, sizeof(dp->in_next));
+		dp->in_nocache = 0;
 		prev = 0; /* the first arc node (vsw_parse) runs everywhere */
 		for (k = 1; k < n_arc && arc_nodes[k]->arc->kind == VSW_ARC_IN; k++) {
 			const struct vsw_arc_info *a = arc_nodes[k]->arc;
 
 			if (a->enabled != NULL && !a->enabled(s, p))
 				continue;
+			dp->in_nocache |= a->cache == VSW_CACHE_NEVER;
 			dp->in_next[prev] = (uint8_t)k;
 			prev = k;
 		}

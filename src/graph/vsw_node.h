@@ -11,8 +11,10 @@
  *   - to a port's output (VSW_EDGE_PORT(p): the "vswtx-p" node, which alone transmits);
  *   - to drop (VSW_EDGE_DROP, the reason in vsw_meta.drop: the "vsw_drop" node counts and
  *     frees; nothing else frees a packet);
- *   - stolen: the node keeps the packet (say until a crypto device returns it) and later
- *     moves it from a source node of its own;
+ *   - stolen: the node keeps the packet (say until a crypto device returns it), enqueuing
+ *     it nowhere, and later moves it from a source node of its own (vsw_resumed()), on to
+ *     the edge its arc names (dp_port in_next / out_next of its arc index); until then it
+ *     answers for the packet (frees or drops it at a reconfiguration or exit);
  *   - emitted: packets the node creates (replies, copies, protocol frames) leave on its
  *     edges like any other.
  * Nodes that reach ports (VSW_NODE_REGISTER(.., true), and every arc node) share one edge
@@ -32,8 +34,9 @@
  *
  * Flow cache: a hit replays the outcome of both arcs for the frame's flow (fcache.h), so
  * every arc node's decision must be a function of the flow key (L2 header and ingress port;
- * for ports with pfc also the L3/L4 fields of pfc_key()) and the snapshot, or the node must
- * keep its frames off the cache: each node's file says which ("Flow cache:").
+ * for ports with pfc also the L3/L4 fields of pfc_key()) and the snapshot, or the node is
+ * registered VSW_CACHE_NEVER and the flows through it are never cached (dp_port in_nocache,
+ * out_nocache); each node's file says which and why ("Flow cache:").
  *
  * Ownership: a node's context (rte_node ctx) holds the struct dp_worker of the worker whose
  * graph it is in; only that worker runs it. The snapshot a node reads is w->snap, loaded by
@@ -147,6 +150,24 @@ vsw_enqueue_codes(struct rte_graph *graph, struct rte_node *node, void **objs,
 }
 
 /**
+ * A node that stole packets (kept them, say for a crypto device) moves them on later from a
+ * source node of its own, with their metadata as it kept them; it calls this first on the
+ * @p n packets of @p pkts it moves, so traced ones go on being recorded in this walk.
+ */
+static inline void
+vsw_resumed(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (unlikely(vsw_traced(pkts[i]))) {
+			w->trace_on = 1;
+			return;
+		}
+	}
+}
+
+/**
  * Length of the run of packets from @p objs[i] on that share one ingress port (at most
  * DP_BURST, the stages' burst size); that port in @p in_port.
  */
@@ -188,6 +209,18 @@ enum vsw_arc_kind {
 	VSW_ARC_OUT,  /**< egress: runs per output port (vsw_meta.out_port) */
 };
 
+/** Whether the flow cache may stand in for an arc node (vsw_arc_info.cache). */
+enum vsw_cache {
+	/** Its decision is a function of the flow key (L2 header and ingress port; with pfc
+	 * also the L3/L4 fields) and the snapshot, and dp_fcache_insert() records its outcome:
+	 * a hit replays it. */
+	VSW_CACHE_FLOW,
+	/** Not replayable (it keeps packets, keeps per-packet state, or fcache.c does not know
+	 * its outcome): no flow from a port with it on the ingress arc, or to a port with it on
+	 * the egress arc, is cached. */
+	VSW_CACHE_NEVER,
+};
+
 /**
  * Membership of a node in a feature arc: the nodes a frame the flow cache did not decide
  * passes through, in @c order, each only on the ports where @c enabled says so.
@@ -202,6 +235,7 @@ struct vsw_arc_info {
 	/** Egress nodes: true when the node may write the bytes of frames to port @p port
 	 * (a flood then gives that port a private copy); NULL: never writes. */
 	bool (*writes)(const struct dp_snap *s, uint16_t port);
+	enum vsw_cache cache; /**< whether the flow cache may stand in for the node */
 };
 
 /** Edge of the first node of port @p port's egress arc (or its output: an empty arc). */
@@ -267,48 +301,51 @@ void vsw_node_info_add(const struct vsw_node_info *info);
 	}
 
 /* Registers arc node @p reg (both arc kinds). */
-#define VSW_ARC_REGISTER_(reg, kind_, order_, enabled_, writes_) \
+#define VSW_ARC_REGISTER_(reg, kind_, order_, enabled_, writes_, cache_) \
 	RTE_NODE_REGISTER(reg); \
 	RTE_INIT(vsw_node_info_##reg) \
 	{ \
-		static const struct vsw_arc_info a_ = { kind_, order_, enabled_, writes_ }; \
+		static const struct vsw_arc_info a_ = { kind_, order_, enabled_, writes_, cache_ }; \
 		static const struct vsw_node_info i_ = { &reg, true, &a_ }; \
 		vsw_node_info_add(&i_); \
 	}
 
 /**
  * Registers node @p reg as a node of the ingress arc at @p order_, running on the ports where
- * @p enabled_ (or NULL: every port) says so. It has port and arc edges.
+ * @p enabled_ (or NULL: every port) says so, cacheable as @p cache_ (enum vsw_cache). It has
+ * port and arc edges.
  */
-#define VSW_ARC_NODE_REGISTER(reg, order_, enabled_) \
-	VSW_ARC_REGISTER_(reg, VSW_ARC_IN, order_, enabled_, NULL)
+#define VSW_ARC_NODE_REGISTER(reg, order_, enabled_, cache_) \
+	VSW_ARC_REGISTER_(reg, VSW_ARC_IN, order_, enabled_, NULL, cache_)
 
 /**
  * Registers node @p reg as a node of the egress arc at @p order_, running for frames to the
  * ports where @p enabled_ (NULL: every port) says so; @p writes_ (NULL: never) says on which
- * ports it may write frame bytes. It has port and arc edges.
+ * ports it may write frame bytes; cacheable as @p cache_ (enum vsw_cache). It has port and
+ * arc edges.
  */
-#define VSW_OUT_NODE_REGISTER(reg, order_, enabled_, writes_) \
-	VSW_ARC_REGISTER_(reg, VSW_ARC_OUT, order_, enabled_, writes_)
+#define VSW_OUT_NODE_REGISTER(reg, order_, enabled_, writes_, cache_) \
+	VSW_ARC_REGISTER_(reg, VSW_ARC_OUT, order_, enabled_, writes_, cache_)
 
 /**
  * An arc node whose work is stage function @p fn_ (vsw_stage_fn): its process function (the
  * run loop of vsw_arc_process(), charged to cycle stage @p cyc_), its registration as
- * @p name_ at @p order_ on the ports where @p enabled_ says (NULL: every port).
+ * @p name_ at @p order_ on the ports where @p enabled_ says (NULL: every port), cacheable
+ * as @p cache_.
  */
-#define VSW_ARC_STAGE_NODE(id_, name_, fn_, cyc_, order_, enabled_) \
+#define VSW_ARC_STAGE_NODE(id_, name_, fn_, cyc_, order_, enabled_, cache_) \
 	VSW_STAGE_NODE_(id_, name_, vsw_arc_process, fn_, cyc_) \
-	VSW_ARC_NODE_REGISTER(id_##_node, order_, enabled_)
+	VSW_ARC_NODE_REGISTER(id_##_node, order_, enabled_, cache_)
 
 /**
  * An egress arc node whose work is @p fn_ (vsw_out_fn) on the frames to one port: its process
  * function (vsw_out_process(), charged to cycle stage @p cyc_), its registration as @p name_
  * at @p order_ for the ports where @p enabled_ says (NULL: every port), writing frames on the
- * ports where @p writes_ says (NULL: never).
+ * ports where @p writes_ says (NULL: never), cacheable as @p cache_.
  */
-#define VSW_OUT_STAGE_NODE(id_, name_, fn_, cyc_, order_, enabled_, writes_) \
+#define VSW_OUT_STAGE_NODE(id_, name_, fn_, cyc_, order_, enabled_, writes_, cache_) \
 	VSW_STAGE_NODE_(id_, name_, vsw_out_process, fn_, cyc_) \
-	VSW_OUT_NODE_REGISTER(id_##_node, order_, enabled_, writes_)
+	VSW_OUT_NODE_REGISTER(id_##_node, order_, enabled_, writes_, cache_)
 
 /* The process function and registration record of an arc node running @p fn_ by @p loop_. */
 #define VSW_STAGE_NODE_(id_, name_, loop_, fn_, cyc_) \

@@ -7,8 +7,12 @@
 
 #include <rte_random.h>
 
+#include <rte_ring.h>
+
 #include "ut_pipe.h"
 #include "vsw_meta.h"
+#include "vsw_node.h"
+#include "vsw_walk.h"
 
 #define PORTS_JSON(fc) "{\"switch\": {\"flow_cache\": " fc "}, \"ports\": [" \
 	"{\"name\": \"a\", \"type\": \"dpdk\", \"devargs\": \"net_null0\", " \
@@ -230,6 +234,145 @@ test_egress_arc(void **state)
 	ut_pipe_free(p);
 }
 
+/*
+ * --- the stolen edge: a test node on the egress arc that keeps frames, as a crypto node
+ * will until its device returns them, and a source node that moves them on later --------
+ */
+static struct rte_ring *steal_ring;  /* what vsw_ut_steal keeps */
+static uint64_t steal_ports;         /* bit p: vsw_ut_steal is on port p's egress arc */
+static bool resume_go;               /* vsw_ut_resume moves the kept frames on */
+static uint8_t steal_arc;            /* arc index of vsw_ut_steal */
+
+static bool
+ut_steal_enabled(const struct dp_snap *s, uint16_t port)
+{
+	RTE_SET_USED(s);
+	return (steal_ports >> port) & 1;
+}
+
+static uint16_t
+ut_steal_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	RTE_SET_USED(graph);
+	steal_arc = vsw_node_ctx(node)->arc;
+	/* Enqueued on no edge: the node answers for them now. */
+	if (rte_ring_enqueue_burst(steal_ring, objs, nb, NULL) != nb)
+		abort();
+	return nb;
+}
+
+static struct rte_node_register ut_steal_node = {
+	.name = "vsw_ut_steal",
+	.process = ut_steal_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	.next_nodes = { "vsw_drop", "vsw_drop" },
+};
+VSW_OUT_NODE_REGISTER(ut_steal_node, 60, ut_steal_enabled, NULL, VSW_CACHE_NEVER)
+
+static uint16_t
+ut_resume_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb)
+{
+	struct dp_worker *w = vsw_node_worker(node);
+	struct rte_mbuf *m[32];
+	unsigned int n, i;
+
+	RTE_SET_USED(objs);
+	RTE_SET_USED(nb);
+	if (!resume_go || steal_ring == NULL)
+		return 0;
+	n = rte_ring_dequeue_burst(steal_ring, (void **)m, RTE_DIM(m), NULL);
+	vsw_resumed(w, m, (uint16_t)n);
+	for (i = 0; i < n; i++) {
+		uint16_t out = vsw_meta_c(m[i])->out_port;
+
+		rte_node_enqueue_x1(graph, node,
+				vsw_code_edge(w->snap->port[out].out_next[steal_arc]), m[i]);
+	}
+	return (uint16_t)n;
+}
+
+static struct rte_node_register ut_resume_node = {
+	.name = "vsw_ut_resume",
+	.flags = RTE_NODE_SOURCE_F,
+	.process = ut_resume_process,
+	.init = vsw_node_init_ctx,
+	.nb_edges = 2,
+	.next_nodes = { "vsw_drop", "vsw_drop" },
+};
+VSW_NODE_REGISTER(ut_resume_node, true)
+
+/* True when the trace ring of @p p holds a record of node @p name with next @p next. */
+static bool
+traced_at(struct ut_pipe *p, const char *name, uint16_t next)
+{
+	struct vsw_trace_rec r;
+	bool found = false;
+
+	while (rte_ring_dequeue_elem(p->w->trace_ring, &r, sizeof(r)) == 0)
+		found |= r.node == rte_node_from_name(name) && (next == 0 || r.next == next);
+	return found;
+}
+
+static void
+test_stolen_and_resumed(void **state)
+{
+	struct rte_mbuf *pkts[16];
+	struct ut_pipe *p;
+	uint32_t i;
+
+	steal_ring = rte_ring_create("ut_steal", 64, SOCKET_ID_ANY, 0);
+	assert_non_null(steal_ring);
+	steal_ports = 1u << B;
+	p = ut_pipe_new(PORTS_JSON("true"));
+	/* A flood from a: t sends at once, b's copies are kept, nothing is counted lost. */
+	frames(pkts, 16, "ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0a");
+	assert_int_equal(ut_pipe_run(p, A, pkts, 16, true), 16);
+	assert_int_equal(count_to(p, T), 16);
+	assert_int_equal(rte_ring_count(steal_ring), 16);
+	assert_int_equal(ut_pipe_drops(p), 0);
+	assert_true(traced_at(p, "vsw_ut_steal", VSW_TRACE_GONE));
+	ut_pipe_clear(p);
+	/* Later, the source node moves them on along b's arc (the tag node, the output), in
+	 * order, still traced. */
+	resume_go = true;
+	p->w->snap = p->s;
+	vsw_graph_walk(p->w);
+	assert_int_equal(rte_ring_count(steal_ring), 0);
+	assert_int_equal(count_to(p, B), 16);
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(p->cap.ent[i].port, B);
+		assert_int_equal(rte_pktmbuf_mtod(p->cap.ent[i].m, uint8_t *)[40], i);
+		assert_int_equal(rte_pktmbuf_pkt_len(p->cap.ent[i].m), 64);
+	}
+	assert_true(traced_at(p, "vsw_vlan_out", 0));
+	ut_pipe_clear(p);
+	resume_go = false;
+	/* A node registered VSW_CACHE_NEVER keeps its port's flows out of the flow cache:
+	 * unicast to b, learned, is kept every time, never a cache hit. */
+	frames(pkts, 1, "02:00:00:00:00:0a", "02:00:00:00:00:0b");
+	assert_int_equal(ut_pipe_run(p, B, pkts, 1, false), 1);
+	for (i = 0; i < 3; i++) {
+		frames(pkts, 4, "02:00:00:00:00:0b", "02:00:00:00:00:0a");
+		assert_int_equal(ut_pipe_run(p, A, pkts, 4, false), 0);
+		assert_int_equal(rte_ring_count(steal_ring), 4 * (i + 1));
+	}
+	assert_true(p->s->port[B].out_nocache && !p->s->port[A].out_nocache);
+	assert_int_equal(p->w->fcache_hits, 0);
+	/* A flow to a is cached as usual. */
+	for (i = 0; i < 2; i++) {
+		frames(pkts, 4, "02:00:00:00:00:0a", "02:00:00:00:00:0b");
+		assert_int_equal(ut_pipe_run(p, B, pkts, 4, false), 4);
+	}
+	assert_int_equal(p->w->fcache_hits, 4);
+	while (rte_ring_dequeue(steal_ring, (void **)&pkts[0]) == 0)
+		rte_pktmbuf_free(pkts[0]);
+	steal_ports = 0;
+	ut_pipe_free(p);
+	rte_ring_free(steal_ring);
+	steal_ring = NULL;
+}
+
 static int
 u64_cmp(const void *a, const void *b)
 {
@@ -309,6 +452,7 @@ main(void)
 		cmocka_unit_test(test_drops_named),
 		cmocka_unit_test(test_trunk_native_and_mirror),
 		cmocka_unit_test(test_egress_arc),
+		cmocka_unit_test(test_stolen_and_resumed),
 		cmocka_unit_test(test_cache_matches_slow_path),
 	};
 
