@@ -10,6 +10,7 @@
 #include <rte_version.h>
 
 #include "api.h"
+#include "acl_api.h"
 #include "trace_api.h"
 #include "persist.h"
 #include "vsw_log.h"
@@ -64,20 +65,22 @@ map_path(char *out, size_t len, const char *path, const char *elem)
  * Validates @p doc (a reference this call takes) as a whole configuration and applies it, or
  * only reports (@p dry_run). Error paths are mapped by map_path() with @p elem.
  */
-static json_t *
-apply_doc(struct vsw_api *a, json_t *doc, bool dry_run, const char *elem, struct rpc_error *err)
+json_t *
+api_apply_doc(struct vsw_api *a, json_t *doc, bool dry_run, const char *elem, struct rpc_error *err)
 {
 	struct vsw_config *next = malloc(sizeof(*next));
 	struct ctrl_err e = { "$", "" };
 	json_t *report = NULL, *res;
+	bool doc_seen = next != NULL && doc != NULL;
 	char path[300], msg[300];
 	int rc;
 
-	rc = next == NULL || doc == NULL ? -ENOMEM : cfg_parse(doc, next, &e);
+	rc = doc_seen ? cfg_parse(doc, next, &e) : -ENOMEM;
 	json_decref(doc);
 	if (rc == -ENOMEM) {
 		free(next);
-		return rpc_errf(err, RPC_INTERNAL, NULL, "out of memory");
+		map_path(path, sizeof(path), e.path, elem);
+		return rpc_errf(err, RPC_INTERNAL, doc_seen ? path : NULL, "out of memory");
 	}
 	if (rc != 0) {
 		free(next);
@@ -89,7 +92,8 @@ apply_doc(struct vsw_api *a, json_t *doc, bool dry_run, const char *elem, struct
 	free(next);
 	if (rc != 0) {
 		map_path(path, sizeof(path), e.path, elem);
-		return rpc_errf(err, rc == -ENOTSUP ? RPC_RESTART : RPC_FAILED, path, "%s", e.msg);
+		return rpc_errf(err, rc == -ENOTSUP ? RPC_RESTART : rc == -ENOMEM ? RPC_INTERNAL :
+				RPC_FAILED, path, "%s", e.msg);
 	}
 	if (dry_run)
 		return json_pack("{s:b, s:o}", "valid", 1, "changes", report);
@@ -108,8 +112,8 @@ apply_doc(struct vsw_api *a, json_t *doc, bool dry_run, const char *elem, struct
 
 /* The running document (new reference) with @p section's array element @p k replaced by
  * @p v (k == size: appended; v == NULL: removed). */
-static json_t *
-doc_edit(struct vsw_api *a, const char *section, size_t k, json_t *v)
+json_t *
+api_doc_edit(struct vsw_api *a, const char *section, size_t k, json_t *v)
 {
 	json_t *doc = cfg_emit(&a->c->cfg), *arr = json_object_get(doc, section);
 
@@ -148,8 +152,8 @@ no_port(struct rpc_error *err, const char *name)
 	return rpc_errf(err, RPC_NOT_FOUND, "params.name", "no port is named \"%.64s\"", name);
 }
 
-static const char *
-str_param(json_t *p, const char *key)
+const char *
+api_str_param(json_t *p, const char *key)
 {
 	return json_string_value(json_object_get(p, key));
 }
@@ -172,7 +176,7 @@ method_json(const struct api_method *m)
 static json_t *
 api_help(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	const char *name = str_param(p, "method");
+	const char *name = api_str_param(p, "method");
 	const struct api_method *m;
 	json_t *arr;
 
@@ -235,45 +239,45 @@ config_doc(struct vsw_api *a, json_t *p)
 static json_t *
 api_config_validate(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	return apply_doc(a, config_doc(a, p), true, NULL, err);
+	return api_apply_doc(a, config_doc(a, p), true, NULL, err);
 }
 
 static json_t *
 api_config_apply(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	return apply_doc(a, config_doc(a, p), false, NULL, err);
+	return api_apply_doc(a, config_doc(a, p), false, NULL, err);
 }
 
 /* Applies the running document with element @p k of @p section set to @p v (k == its size:
  * appended); errors in @p v name "params.<key>". */
-static json_t *
-element_apply(struct vsw_api *a, const char *section, size_t k, json_t *v,
+json_t *
+api_element_apply(struct vsw_api *a, const char *section, size_t k, json_t *v,
 		struct rpc_error *err)
 {
 	char elem[32];
 
 	snprintf(elem, sizeof(elem), "$.%s[%zu]", section, k);
-	return apply_doc(a, doc_edit(a, section, k, v), false, elem, err);
+	return api_apply_doc(a, api_doc_edit(a, section, k, v), false, elem, err);
 }
 
 static json_t *
 api_port_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	return element_apply(a, "ports", cfg_port_count(&a->c->cfg), p, err);
+	return api_element_apply(a, "ports", cfg_port_count(&a->c->cfg), p, err);
 }
 
 static json_t *
 api_port_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
 	static const char *const sections[] = { "fdb", "acl" };
-	const char *name = str_param(p, "name");
+	const char *name = api_str_param(p, "name");
 	int k = port_doc_index(a->c, name, NULL);
 	json_t *doc, *fdb, *f;
 	size_t i, s;
 
 	if (k < 0)
 		return no_port(err, name);
-	doc = doc_edit(a, "ports", (size_t)k, NULL);
+	doc = api_doc_edit(a, "ports", (size_t)k, NULL);
 	/* Its static MAC entries and ACL rules go with it. */
 	for (s = 0; s < RTE_DIM(sections); s++) {
 		fdb = json_object_get(doc, sections[s]);
@@ -283,13 +287,13 @@ api_port_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
 				json_array_remove(fdb, i);
 		}
 	}
-	return apply_doc(a, doc, false, NULL, err);
+	return api_apply_doc(a, doc, false, NULL, err);
 }
 
 static json_t *
 api_port_set(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	const char *name = str_param(p, "name");
+	const char *name = api_str_param(p, "name");
 	int slot, k = port_doc_index(a->c, name, &slot);
 	json_t *port, *r;
 
@@ -297,7 +301,7 @@ api_port_set(struct vsw_api *a, json_t *p, struct rpc_error *err)
 		return no_port(err, name);
 	port = cfg_port_emit(&a->c->cfg.ports[slot]);
 	json_object_update(port, p);
-	r = element_apply(a, "ports", (size_t)k, port, err);
+	r = api_element_apply(a, "ports", (size_t)k, port, err);
 	json_decref(port);
 	return r;
 }
@@ -358,7 +362,7 @@ api_port_list(struct vsw_api *a, json_t *p, struct rpc_error *err)
 static json_t *
 api_port_show(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	const char *name = str_param(p, "name");
+	const char *name = api_str_param(p, "name");
 	const struct pmd_port *pp;
 	json_t *st, *sp, *x, *res;
 	int slot;
@@ -391,7 +395,7 @@ fdb_key_param(json_t *p, uint64_t *key, struct rpc_error *err)
 	json_t *v = json_object_get(p, "vlan");
 	json_int_t vid = v != NULL ? json_integer_value(v) : 1; /* range: the table */
 
-	if (rte_ether_unformat_addr(str_param(p, "mac"), &mac) != 0) {
+	if (rte_ether_unformat_addr(api_str_param(p, "mac"), &mac) != 0) {
 		rpc_errf(err, RPC_INVALID_PARAMS, "params.mac", "expected xx:xx:xx:xx:xx:xx");
 		return -EINVAL;
 	}
@@ -438,7 +442,7 @@ fdb_show_one(const struct dp_fdb_ent *e, void *arg)
 static int
 fdb_filter(struct vsw_api *a, json_t *p, int *port, int *vlan, struct rpc_error *err)
 {
-	const char *name = str_param(p, "port");
+	const char *name = api_str_param(p, "port");
 	json_t *v = json_object_get(p, "vlan");
 
 	*port = *vlan = DP_FDB_ANY;
@@ -470,7 +474,7 @@ api_fdb_show(struct vsw_api *a, json_t *p, struct rpc_error *err)
 static json_t *
 api_fdb_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	return element_apply(a, "fdb", a->c->cfg.n_fdb, p, err);
+	return api_element_apply(a, "fdb", a->c->cfg.n_fdb, p, err);
 }
 
 static json_t *
@@ -483,7 +487,7 @@ api_fdb_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
 		return NULL;
 	for (i = 0; i < a->c->cfg.n_fdb; i++) /* a static entry: part of the config */
 		if (cfg_fdb_key(&a->c->cfg.fdb[i]) == key)
-			return apply_doc(a, doc_edit(a, "fdb", i, NULL), false, NULL, err);
+			return api_apply_doc(a, api_doc_edit(a, "fdb", i, NULL), false, NULL, err);
 	if (dp_fdb_del(a->c->fdb, key) != 0)
 		return rpc_errf(err, RPC_NOT_FOUND, "params.mac", "no such MAC in that VLAN");
 	return json_pack("{s:i}", "removed", 1);
@@ -499,61 +503,16 @@ api_fdb_flush(struct vsw_api *a, json_t *p, struct rpc_error *err)
 	return json_pack("{s:i}", "removed", dp_fdb_flush(a->c->fdb, port, vlan, false));
 }
 
-static json_t *
-api_acl_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
-{
-	return element_apply(a, "acl", a->c->cfg.n_acl, p, err);
-}
-
-static json_t *
-api_acl_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
-{
-	json_t *ix = json_object_get(p, "index");
-	const char *name = str_param(p, "name"), *port = str_param(p, "port");
-	uint32_t i;
-
-	if (ix != NULL) {
-		if ((json_int_t)a->c->cfg.n_acl <= json_integer_value(ix))
-			return rpc_errf(err, RPC_NOT_FOUND, "params.index", "there are %u rules",
-					a->c->cfg.n_acl);
-		return apply_doc(a, doc_edit(a, "acl", (size_t)json_integer_value(ix), NULL),
-				false, NULL, err);
-	}
-	if (name == NULL)
-		return rpc_errf(err, RPC_INVALID_PARAMS, "params", "give index, or name (and port)");
-	for (i = 0; i < a->c->cfg.n_acl; i++)
-		if (strcmp(a->c->cfg.acl[i].name, name) == 0 &&
-				(port == NULL || strcmp(a->c->cfg.acl[i].port, port) == 0))
-			return apply_doc(a, doc_edit(a, "acl", i, NULL), false, NULL, err);
-	return rpc_errf(err, RPC_NOT_FOUND, "params.name", "no rule is named \"%.64s\"", name);
-}
-
 /* The "port" filter of @p p: NULL (all), or a running port's name (else an error). */
-static int
-port_filter(struct vsw_api *a, json_t *p, const char **port, struct rpc_error *err)
+int
+api_port_filter(struct vsw_api *a, json_t *p, const char **port, struct rpc_error *err)
 {
-	*port = str_param(p, "port");
+	*port = api_str_param(p, "port");
 	if (*port != NULL && port_doc_index(a->c, *port, NULL) < 0) {
 		rpc_errf(err, RPC_NOT_FOUND, "params.port", "no port is named \"%.64s\"", *port);
 		return -1;
 	}
 	return 0;
-}
-
-static json_t *
-api_acl_list(struct vsw_api *a, json_t *p, struct rpc_error *err)
-{
-	const char *port;
-
-	return port_filter(a, p, &port, err) != 0 ? NULL : ctrl_acl_json(a->c, port);
-}
-
-static json_t *
-api_acl_meter(struct vsw_api *a, json_t *p, struct rpc_error *err)
-{
-	const char *port;
-
-	return port_filter(a, p, &port, err) != 0 ? NULL : ctrl_meter_json(a->c, port);
 }
 
 static json_t *
@@ -571,7 +530,7 @@ api_stats_get(struct vsw_api *a, json_t *p, struct rpc_error *err)
 static json_t *
 api_log_level(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	const char *lv = str_param(p, "level"), *type = str_param(p, "type");
+	const char *lv = api_str_param(p, "level"), *type = api_str_param(p, "type");
 	int t = type != NULL && strcmp(type, "vswd") != 0 ? -1 : vsw_logtype;
 	int l = lv != NULL ? vsw_log_level_from_name(lv) : 0;
 
@@ -632,17 +591,17 @@ static const struct api_method methods[] = {
 	  { { "mac", A_STR, true, "MAC" }, VLAN_P("VLAN (default 1)"), END_P } },
 	{ "fdb.flush", api_fdb_flush, true, false, "remove learned entries",
 	  { { "port", A_STR, false, "only this port" }, VLAN_P("only this VLAN"), END_P } },
-	{ "acl.add", api_acl_add, true, true, "append an ACL rule: params are a rule object as "
+	{ "acl.add", acl_api_add, true, true, "append an ACL rule: params are a rule object as "
 	  "in the config's \"acl\"", { { "port", A_STR, true, "port name" },
 	  { "direction", A_STR, true, "in, out or both" },
 	  { "action", A_STR, true, "allow, deny or meter" }, END_P } },
-	{ "acl.del", api_acl_del, true, false, "remove an ACL rule by index or name",
+	{ "acl.del", acl_api_del, true, false, "remove an ACL rule by index or name",
 	  { { "index", A_INT, false, "its index in acl.list", 0, CFG_MAX_ACL },
 	    { "name", A_STR, false, "its name" },
 	    { "port", A_STR, false, "with name: the rule's port" }, END_P } },
-	{ "acl.list", api_acl_list, false, false, "ACL rules with their counters per direction",
+	{ "acl.list", acl_api_list, false, false, "ACL rules with their counters per direction",
 	  { { "port", A_STR, false, "only this port's" }, END_P } },
-	{ "acl.meter", api_acl_meter, false, false, "metering report: bytes and frames per "
+	{ "acl.meter", acl_api_meter, false, false, "metering report: bytes and frames per "
 	  "meter rule and direction, per port", { { "port", A_STR, false, "only this port" },
 	  END_P } },
 	{ "stats.get", api_stats_get, false, false, "counters: ports, queues, workers, drop "

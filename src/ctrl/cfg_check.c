@@ -187,7 +187,7 @@ check_fdb_dups(const struct vsw_config *c, struct ctrl_err *e)
 		return 0;
 	k = cfg_fdb_index(c);
 	if (k == NULL)
-		return ctrl_errf(e, "$.fdb", "out of memory");
+		return ctrl_nomem(e, "$.fdb", "out of memory");
 	for (i = 1; i < c->n_fdb && rc == 0; i++) {
 		if (k[i].key == k[i - 1].key) {
 			char path[64];

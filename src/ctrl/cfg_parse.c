@@ -364,7 +364,7 @@ parse_fdb(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 	if (json_is_array(v) && json_array_size(v) <= CFG_MAX_STATIC_FDB) {
 		c->fdb = calloc(json_array_size(v) + 1, sizeof(*c->fdb));
 		if (c->fdb == NULL)
-			return ctrl_errf(e, path, "out of memory");
+			return ctrl_nomem(e, path, "out of memory");
 	}
 	return cfg_array_apply(v, CFG_MAX_STATIC_FDB, parse_fdb_entry, obj, path,
 			"{mac, vlan, port} objects", e);

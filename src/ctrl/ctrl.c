@@ -27,7 +27,7 @@ ctrl_workers_create(struct vsw_ctrl *c, struct ctrl_err *e)
 		pw = rte_zmalloc_socket("vsw_worker", sizeof(*pw), RTE_CACHE_LINE_SIZE,
 				rte_lcore_to_socket_id(lcore));
 		if (pw == NULL)
-			return ctrl_errf(e, "$.dpdk.memory_mb", "out of memory for worker %u", i);
+			return ctrl_nomem(e, "$.dpdk.memory_mb", "out of memory for worker %u", i);
 		c->workers[i] = pw;
 		snprintf(name, sizeof(name), "vsw_learn_%u", i);
 		pw->dp.learn_ring = rte_ring_create_elem(name, sizeof(struct dp_learn_ev),
@@ -77,7 +77,7 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 	if (mem_check(cfg, n_workers, &c->mem, e) != 0)
 		return -EINVAL;
 	if (ctrl_stats_init(c) != 0)
-		return ctrl_errf(e, "$", "out of memory for statistics");
+		return ctrl_nomem(e, "$", "out of memory for statistics");
 	c->pool = rte_pktmbuf_pool_create("vsw_mbufs", c->mem.pool_mbufs, MEM_POOL_CACHE, 0,
 			(uint16_t)(RTE_PKTMBUF_HEADROOM + c->mem.data_room), rte_socket_id());
 	if (c->pool == NULL) {
@@ -88,7 +88,7 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 	sz = rte_rcu_qsbr_get_memsize(n_workers);
 	c->sh.qsv = rte_zmalloc("vsw_qsbr", sz, RTE_CACHE_LINE_SIZE);
 	if (c->sh.qsv == NULL || rte_rcu_qsbr_init(c->sh.qsv, n_workers) != 0) {
-		ctrl_errf(e, "$.dpdk.memory_mb", "out of memory for RCU");
+		ctrl_nomem(e, "$.dpdk.memory_mb", "out of memory for RCU");
 		goto fail;
 	}
 	c->fdb = dp_fdb_create("vsw_fdb", cfg->sw.fdb_max_entries, cfg->n_fdb + 1024,
@@ -127,21 +127,37 @@ fail:
 	return -EINVAL;
 }
 
-int
-ctrl_publish(struct vsw_ctrl *c, struct ctrl_err *e)
+struct dp_snap *
+ctrl_snap_prepare(struct vsw_ctrl *c, struct ctrl_err *e)
 {
-	struct dp_snap *s, *old;
+	struct dp_snap *s = snap_build(&c->cfg, c->ports, c->n_workers, c->gen + 1, e);
 
-	s = snap_build(&c->cfg, c->ports, c->n_workers, c->gen + 1, e);
-	if (s == NULL)
-		return -ENOMEM;
-	s->acl = c->acl;
-	old = c->sh.snap;
+	if (s != NULL)
+		s->acl = c->acl;
+	return s;
+}
+
+void
+ctrl_snap_commit(struct vsw_ctrl *c, struct dp_snap *s)
+{
+	struct dp_snap *old = c->sh.snap;
+
+	s->gen = c->gen + 1;
 	__atomic_store_n(&c->sh.snap, s, __ATOMIC_RELEASE);
 	c->gen++;
 	if (c->running)
 		rte_rcu_qsbr_synchronize(c->sh.qsv, RTE_QSBR_THRID_INVALID);
 	snap_free(old);
+}
+
+int
+ctrl_publish(struct vsw_ctrl *c, struct ctrl_err *e)
+{
+	struct dp_snap *s = ctrl_snap_prepare(c, e);
+
+	if (s == NULL)
+		return ctrl_err_rc(e, -ENOMEM);
+	ctrl_snap_commit(c, s);
 	return 0;
 }
 

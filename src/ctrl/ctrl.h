@@ -88,7 +88,19 @@ void ctrl_stats_port_zero(struct vsw_ctrl *c, uint16_t slot);
 /** Sets every statistics baseline to now (stats.get with reset) and resets device counters. */
 void ctrl_stats_reset(struct vsw_ctrl *c);
 
-/** Builds a snapshot from the running state and publishes it. @return 0 or -errno, @p e. */
+/**
+ * Builds the snapshot of the running state (c->cfg, the open ports, c->acl), the part of a
+ * publish that can fail. @return it, or NULL with @p e (its cause in e->rc).
+ */
+struct dp_snap *ctrl_snap_prepare(struct vsw_ctrl *c, struct ctrl_err *e);
+
+/**
+ * Publishes @p s (from ctrl_snap_prepare()): swaps it in, waits for every worker to leave the
+ * old one, frees that. Cannot fail.
+ */
+void ctrl_snap_commit(struct vsw_ctrl *c, struct dp_snap *s);
+
+/** ctrl_snap_prepare() then ctrl_snap_commit(). @return 0 or -errno with @p e. */
 int ctrl_publish(struct vsw_ctrl *c, struct ctrl_err *e);
 
 /** Launches the worker lcores. @return 0 or a negative errno. */

@@ -2,8 +2,9 @@
 /*
  * Applying a configuration document to the running switch: the one action behind the config
  * loader, config.apply and every port.* / fdb static-entry method (which build the document
- * they want and hand it here). Validate everything, diff against the running config, change
- * only what differs, publish one snapshot; on a failure part-way, undo what was done.
+ * they want and hand it here). Validate everything, prepare what can fail, diff against the
+ * running config, change only what differs, publish one snapshot; on a failure part-way,
+ * undo what was done (ctrl_config_apply() lists the phases).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <rte_ethdev.h>
 
 #include "ctrl.h"
+#include "snap.h"
 #include "vsw_log.h"
 
 /** What happens to a running port. */
@@ -206,22 +208,18 @@ undo(struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl)
 		VSW_LOG(ERR, "undo: publish: %s\n", e2.msg);
 }
 
-/* Brings the static MAC entries to those of @p next (ports resolved to running slots): adds
- * new ones and those whose port was reopened (its entries were flushed), removes the rest.
- * On failure (table full) the entries of the running config are put back. */
+/*
+ * Brings the static MAC entries to those of @p next, whose copy @p list (prepared) becomes
+ * the running list: adds new ones and those whose port was reopened (its entries were
+ * flushed), removes the rest. On failure (table full) the entries of the running config are
+ * put back and @p list is freed.
+ */
 static int
 fdb_sync(struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl,
-		struct ctrl_err *e)
+		struct cfg_fdb *list, struct ctrl_err *e)
 {
-	struct cfg_fdb *list = NULL;
 	uint32_t i, k;
 
-	if (next->n_fdb > 0) {
-		list = malloc(next->n_fdb * sizeof(*list));
-		if (list == NULL)
-			return ctrl_errf(e, "$.fdb", "out of memory");
-		memcpy(list, next->fdb, next->n_fdb * sizeof(*list));
-	}
 	for (i = 0; i < c->cfg.n_fdb; i++)
 		if (!fdb_has(next, pl->next_ix, &c->cfg.fdb[i]))
 			dp_fdb_del(c->fdb, cfg_fdb_key(&c->cfg.fdb[i]));
@@ -307,33 +305,87 @@ acl_rebuild(const struct vsw_ctrl *c, const struct vsw_config *next, const struc
 	return false;
 }
 
-/*
- * Makes @p acl (built for @p next) and the rules of @p next the running ones; the old set
- * and rules go to @p old_acl, @p old_r, @p old_n (freed by acl_retire() after the publish).
- */
+/* What an apply prepares before it changes anything, and what it stages for the commit. */
+struct prep {
+	struct dp_acl_set *acl;      /* the classifiers of next's rules (new_acl), or NULL */
+	struct cfg_acl *acl_r;       /* copy of next's rules, ports as running slots */
+	struct cfg_fdb *fdb;         /* copy of next's static MAC entries */
+	bool new_acl;                /* the rules (or their slots) change */
+	bool staged;                 /* the running config holds the staged values below */
+	struct dp_acl_set *old_acl;  /* staged: the running set before */
+	struct cfg_acl *old_r;       /* staged: the running rules before */
+	uint32_t old_n;              /* staged: their count */
+	struct cfg_switch old_sw;    /* staged: the switch keys before */
+};
+
+/* Copies of the rules and static MAC entries of @p next (phase 2: allocations only). */
 static int
-acl_swap(struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl,
-		struct dp_acl_set *acl, struct dp_acl_set **old_acl, struct cfg_acl **old_r,
-		uint32_t *old_n, struct ctrl_err *e)
+prep_lists(const struct vsw_config *next, const struct plan *pl, struct prep *pr,
+		struct ctrl_err *e)
 {
-	struct cfg_acl *list = NULL;
 	uint32_t i;
 
-	if (next->n_acl > 0) {
-		list = malloc(next->n_acl * sizeof(*list));
-		if (list == NULL)
-			return ctrl_errf(e, "$.acl", "out of memory");
-		memcpy(list, next->acl, next->n_acl * sizeof(*list));
+	if (pr->new_acl && next->n_acl > 0) {
+		pr->acl_r = malloc(next->n_acl * sizeof(*pr->acl_r));
+		if (pr->acl_r == NULL)
+			return ctrl_nomem(e, "$.acl", "out of memory");
+		memcpy(pr->acl_r, next->acl, next->n_acl * sizeof(*pr->acl_r));
 		for (i = 0; i < next->n_acl; i++)
-			list[i].port_idx = (uint16_t)pl->slot_of[list[i].port_idx];
+			pr->acl_r[i].port_idx = (uint16_t)pl->slot_of[pr->acl_r[i].port_idx];
 	}
-	*old_acl = c->acl;
-	*old_r = c->cfg.acl;
-	*old_n = c->cfg.n_acl;
-	c->acl = acl;
-	c->cfg.acl = list;
-	c->cfg.n_acl = next->n_acl;
+	if (next->n_fdb > 0) {
+		pr->fdb = malloc(next->n_fdb * sizeof(*pr->fdb));
+		if (pr->fdb == NULL)
+			return ctrl_nomem(e, "$.fdb", "out of memory");
+		memcpy(pr->fdb, next->fdb, next->n_fdb * sizeof(*pr->fdb));
+	}
 	return 0;
+}
+
+/* Puts the new rules, their classifiers and the switch keys of @p next in the running
+ * config, keeping the old ones (the snapshot is built from the running config). */
+static void
+prep_stage(struct vsw_ctrl *c, const struct vsw_config *next, struct prep *pr)
+{
+	pr->old_sw = c->cfg.sw;
+	c->cfg.sw = next->sw;
+	if (pr->new_acl) {
+		pr->old_acl = c->acl;
+		pr->old_r = c->cfg.acl;
+		pr->old_n = c->cfg.n_acl;
+		c->acl = pr->acl;
+		c->cfg.acl = pr->acl_r;
+		c->cfg.n_acl = next->n_acl;
+		pr->acl = NULL;
+		pr->acl_r = NULL;
+	}
+	pr->staged = true;
+}
+
+/* Takes the staged values back out of the running config (before an undo). */
+static void
+prep_unstage(struct vsw_ctrl *c, struct prep *pr)
+{
+	if (!pr->staged)
+		return;
+	c->cfg.sw = pr->old_sw;
+	if (pr->new_acl) {
+		pr->acl = c->acl;
+		pr->acl_r = c->cfg.acl;
+		c->acl = pr->old_acl;
+		c->cfg.acl = pr->old_r;
+		c->cfg.n_acl = pr->old_n;
+	}
+	pr->staged = false;
+}
+
+/* Frees what the apply prepared and did not hand over. */
+static void
+prep_free(struct prep *pr)
+{
+	acl_set_free(pr->acl);
+	free(pr->acl_r);
+	free(pr->fdb);
 }
 
 /* After the publish that dropped @p old: carries unchanged rules' counts, frees the old set. */
@@ -361,26 +413,33 @@ pool_check(const struct vsw_ctrl *c, const struct vsw_config *next, struct ctrl_
 			mp.n_mbufs, (unsigned int)(mp.pool_bytes >> 20), c->mem.pool_mbufs);
 }
 
+/*
+ * Three phases. 1, validate: the restart keys, the mbuf pool; nothing is touched. 2, prepare
+ * what can fail without touching the switch: the plan, the ACL classifiers, the copies of
+ * the lists. 3, change the switch, undoably: ports out and in, the staged config, its
+ * snapshot (built, not yet published), the static MAC entries; a failure here undoes all of
+ * it. Then the commit, which cannot fail: publish the snapshot, retire the old rules.
+ */
 int
 ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_run,
 		json_t **report, struct ctrl_err *e)
 {
-	struct dp_acl_set *acl = NULL, *old_acl = NULL;
-	struct cfg_acl *old_r = NULL;
+	struct prep pr = { 0 };
+	struct dp_snap *snap = NULL;
 	json_t *before, *after;
-	uint32_t old_n = 0;
-	bool new_acl;
 	struct plan *pl;
 	uint32_t j;
 	int rc;
 
 	if (report != NULL)
 		*report = NULL;
+	/* 1: validate. */
 	rc = cfg_restart_check(&c->cfg, next, e);
 	if (rc == 0 && c->pool != NULL)
 		rc = pool_check(c, next, e);
 	if (rc != 0)
 		return rc;
+	/* 2: prepare. */
 	pl = calloc(1, sizeof(*pl));
 	if (pl != NULL) {
 		pl->cur_ix = cfg_fdb_index(&c->cfg);
@@ -388,25 +447,28 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	}
 	if (pl == NULL || pl->cur_ix == NULL || pl->next_ix == NULL) {
 		plan_free(pl);
-		return ctrl_errf(e, "$", "out of memory");
+		return ctrl_nomem(e, "$", "out of memory");
 	}
 	plan_ports(c, next, pl);
-	new_acl = acl_rebuild(c, next, pl);
-	if (new_acl && next->n_acl > 0) {
-		acl = acl_build(next, pl->slot_of, c->n_workers, e);
-		if (acl == NULL) {
-			plan_free(pl);
-			return -EINVAL;
-		}
+	pr.new_acl = acl_rebuild(c, next, pl);
+	if (pr.new_acl && next->n_acl > 0) {
+		pr.acl = acl_build(next, pl->slot_of, c->n_workers, e);
+		if (pr.acl == NULL)
+			rc = ctrl_err_rc(e, -EINVAL);
+	}
+	if (rc == 0)
+		rc = prep_lists(next, pl, &pr, e);
+	if (rc != 0 || dry_run) {
+		if (rc == 0 && report != NULL)
+			*report = plan_report(c, next, pl);
+		prep_free(&pr);
+		plan_free(pl);
+		return rc;
 	}
 	if (report != NULL)
 		*report = plan_report(c, next, pl);
-	if (dry_run) {
-		acl_set_free(acl);
-		plan_free(pl);
-		return 0;
-	}
-	/* The generation counts changes: a document equal to the running one is not one. */
+	/* 3: change, undoably. The generation counts changes: a document equal to the running
+	 * one is not one. */
 	before = cfg_emit(&c->cfg);
 	rc = ports_remove(c, pl, e);
 	for (j = 0; rc == 0 && j < next->n_ports; j++) {
@@ -420,13 +482,22 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 			c->cfg.ports[slot] = next->ports[j]; /* same, or live settings */
 		}
 	}
-	if (rc == 0)
-		rc = fdb_sync(c, next, pl, e);
-	if (rc == 0 && new_acl)
-		rc = acl_swap(c, next, pl, acl, &old_acl, &old_r, &old_n, e);
+	if (rc == 0) {
+		ports_trim(c);
+		prep_stage(c, next, &pr);
+		snap = ctrl_snap_prepare(c, e);
+		if (snap == NULL)
+			rc = ctrl_err_rc(e, -ENOMEM);
+	}
+	if (rc == 0) {
+		rc = fdb_sync(c, next, pl, pr.fdb, e);
+		pr.fdb = NULL; /* running now, or freed */
+	}
 	if (rc != 0) {
-		acl_set_free(acl);
+		snap_free(snap);
+		prep_unstage(c, &pr);
 		undo(c, next, pl);
+		prep_free(&pr);
 		plan_free(pl);
 		json_decref(report != NULL ? *report : NULL);
 		if (report != NULL)
@@ -434,26 +505,23 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 		json_decref(before);
 		return rc;
 	}
-	ports_trim(c);
-	c->cfg.sw = next->sw;
+	/* Commit: nothing below fails. */
 	c->fdb->aging = (uint64_t)next->sw.fdb_aging_s * c->tsc_hz;
 	c->conn->timeout = (uint64_t)next->sw.acl_flow_timeout_s * c->tsc_hz;
-	rc = ctrl_publish(c, e);
-	if (rc == 0 && new_acl)
-		acl_retire(c, old_acl, old_r, old_n);
-	else if (new_acl)
-		free(old_r); /* the published snapshot may still use old_acl: leaked */
-	for (j = 0; rc == 0 && j < next->n_ports; j++)
+	ctrl_snap_commit(c, snap);
+	if (pr.new_acl)
+		acl_retire(c, pr.old_acl, pr.old_r, pr.old_n);
+	for (j = 0; j < next->n_ports; j++)
 		if (pl->added[j] || pl->op[pl->slot_of[j]] == OP_REOPEN)
 			ctrl_port_report(c, (uint16_t)pl->slot_of[j]);
 	for (j = 0; j < RTE_DIM(pl->op); j++)
 		if (pl->op[j] == OP_DEL)
 			VSW_LOG(NOTICE, "port %s removed\n", pl->old[j].name);
 	plan_free(pl);
-	after = rc == 0 ? cfg_emit(&c->cfg) : NULL;
-	if (rc == 0 && (before == NULL || after == NULL || !json_equal(before, after)))
+	after = cfg_emit(&c->cfg);
+	if (before == NULL || after == NULL || !json_equal(before, after))
 		c->cfg_gen++;
 	json_decref(before);
 	json_decref(after);
-	return rc;
+	return 0;
 }

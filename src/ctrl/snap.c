@@ -169,7 +169,7 @@ snap_vlans(struct dp_snap *s, struct ctrl_err *e)
 		return 0;
 	pool = rte_zmalloc("vsw_snap_vlans", n_used * sizeof(*pool), RTE_CACHE_LINE_SIZE);
 	if (pool == NULL)
-		return ctrl_errf(e, "$.ports", "out of memory for VLAN member lists");
+		return ctrl_nomem(e, "$.ports", "out of memory for VLAN member lists");
 	s->vlan_pool = pool;
 	for (vid = 1; vid <= DP_VLAN_MAX; vid++) {
 		struct dp_vlan_members *vm = NULL;
@@ -204,7 +204,7 @@ snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_
 	}
 	s = rte_zmalloc("vsw_snap", sizeof(*s), RTE_CACHE_LINE_SIZE);
 	if (s == NULL) {
-		ctrl_errf(e, "$", "out of memory for a snapshot");
+		ctrl_nomem(e, "$", "out of memory for a snapshot");
 		return NULL;
 	}
 	s->gen = gen;

@@ -181,6 +181,40 @@ def test_apply_rejected_whole(cleanup):
     v.stop()
 
 
+def test_apply_late_failure_leaves_nothing(cleanup):
+    """A failure at the last undoable step (the MAC table refuses the static entries, after
+    the new ports are open and the rules, switch keys and snapshot are staged) undoes all."""
+    v = Vswd(cleanup, {"ports": null_ports(2), "switch": {"fdb_max_entries": 16},
+                       "acl": [{"port": "n0", "direction": "in", "action": "deny",
+                                "remote_ip": "10.1.0.0/16"}]}).start()
+    before = doc_hash(v)
+    gen = v.result("version")["config_generation"]
+    doc = v.result("config.get")
+    doc["ports"] += null_ports(3, first=2)
+    doc["switch"]["fdb_aging_s"] = 77
+    doc["acl"] = [{"port": "n3", "direction": "out", "action": "deny", "remote_ip": "10.2.0.0/16"}]
+    # The table holds the start-up config's static entries plus 1,024 more (and the room
+    # its learned entries leave: 16 here).
+    doc["fdb"] = [{"mac": "02:00:00:%02x:%02x:01" % (i >> 8, i & 0xff), "port": "n%d" % (i % 5)}
+                  for i in range(1500)]
+    ans = v.call("config.apply", {"config": doc})
+    assert ans["error"]["code"] == -32003, ans
+    assert ans["error"]["data"]["path"].startswith("params.config.fdb["), ans
+    assert "MAC table full" in ans["error"]["message"], ans
+    assert doc_hash(v) == before
+    assert v.result("version")["config_generation"] == gen
+    assert [p["name"] for p in v.result("port.list")] == ["n0", "n1"]
+    assert [r["port"] for r in v.result("acl.list")["rules"]] == ["n0"]
+    assert v.result("fdb.show")["total"] == 0
+    # The same change without the excess applies whole.
+    doc["fdb"] = doc["fdb"][:100]
+    r = v.result("config.apply", {"config": doc})
+    assert len(r["changes"]["ports_added"]) == 3 and r["changes"]["fdb_added"] == 100
+    assert v.result("config.get")["switch"]["fdb_aging_s"] == 77
+    assert [r["port"] for r in v.result("acl.list")["rules"]] == ["n3"]
+    v.stop()
+
+
 def test_apply_unchanged_keeps_generation(cleanup):
     """Applying the running document again changes nothing, not even the generation."""
     v = Vswd(cleanup, {"ports": null_ports(2)}).start()

@@ -132,8 +132,8 @@ acl_ctx(struct dp_acl_set *a, const struct vsw_config *doc, const int16_t *slot_
 	prm.max_rule_num = n;
 	ctx = rte_acl_create(&prm);
 	if (ctx == NULL)
-		return ctrl_errf(e, "$.acl", "cannot create an ACL context: %s",
-				rte_strerror(rte_errno));
+		return (rte_errno == ENOMEM ? ctrl_nomem : ctrl_errf)(e, "$.acl",
+				"cannot create an ACL context: %s", rte_strerror(rte_errno));
 	for (i = 0; i < doc->n_acl; i++) {
 		const struct cfg_acl *r = &doc->acl[i];
 		uint16_t port = slot_of != NULL ? (uint16_t)slot_of[r->port_idx] : r->port_idx;
@@ -166,7 +166,9 @@ acl_ctx(struct dp_acl_set *a, const struct vsw_config *doc, const int16_t *slot_
 	rc = rte_acl_build(ctx, &cfg);
 	if (rc != 0) {
 		rte_acl_free(ctx);
-		return ctrl_errf(e, "$.acl", "building the classifier: %s", strerror(-rc));
+		/* -ENOMEM: the trie did not fit in memory, the rules may be fine. */
+		return (rc == -ENOMEM ? ctrl_nomem : ctrl_errf)(e, "$.acl",
+				"building the classifier: %s", strerror(-rc));
 	}
 	a->ctx[dir] = ctx;
 	return 0;
@@ -209,7 +211,7 @@ acl_build(const struct vsw_config *doc, const int16_t *slot_of, uint16_t n_worke
 	return &p->pub;
 nomem:
 	acl_set_free(p != NULL ? &p->pub : NULL);
-	ctrl_errf(e, "$.acl", "out of memory for %u rules", n);
+	ctrl_nomem(e, "$.acl", "out of memory for %u rules", n);
 	return NULL;
 }
 

@@ -483,7 +483,7 @@ cfg_parse_acl(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 	if (json_is_array(v) && json_array_size(v) <= CFG_MAX_ACL) {
 		c->acl = calloc(json_array_size(v) + 1, sizeof(*c->acl));
 		if (c->acl == NULL)
-			return ctrl_errf(e, path, "out of memory");
+			return ctrl_nomem(e, path, "out of memory");
 	}
 	return cfg_array_apply(v, CFG_MAX_ACL, parse_acl_rule, obj, path, "rule objects", e);
 }

@@ -7,7 +7,7 @@
  * Port ACLs: classification with DPDK's rte_acl, the egress ("in") ACL stage, and the
  * decision shared with the ingress security stage (sec.h).
  *
- * Ownership: a struct dp_acl_set is built by the control thread (src/ctrl/acl_build.c) from
+ * Ownership: a struct dp_acl_set is built by the control thread (src/security/acl_build.c) from
  * the whole rule list, referenced by the snapshot and freed only after a snapshot without it
  * was published (RCU). Workers only read it, except their own counter array ctr[w].
  *
