@@ -135,7 +135,7 @@ snap_port(struct dp_snap *s, const struct cfg_port *cp, const struct pmd_port *p
 	for (w = 0; w < n_workers; w++) {
 		/* Worker w owns queue q[w] when there is one; the others hand off to worker 0,
 		 * which owns q[0] and drains the ring into it. */
-		dp->tx_own[w] = w < nq;
+		dp->out_op[w] = w < nq ? DP_OUT_TXQ : DP_OUT_HANDOFF;
 		dp->txq[w] = q[w % nq];
 	}
 	if (pp->handoff != NULL) {

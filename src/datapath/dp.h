@@ -117,6 +117,15 @@ enum dp_pvlan {
 
 struct dp_acl_set;
 
+/**
+ * The output op of a port for one worker (dp_port.out_op[w]): how its output node vswtx-<p>
+ * transmits (tx_node.c, one function per op). The QoS scheduler and team ports will be ops.
+ */
+enum dp_out_op {
+	DP_OUT_TXQ = 0,   /**< rte_eth_tx_burst() on the worker's own TX queue txq[w] */
+	DP_OUT_HANDOFF,   /**< the port's handoff ring to the owner of txq[w] */
+};
+
 /** Per-port state a worker needs; part of the snapshot, read-only. */
 struct dp_port {
 	uint16_t eth_id;        /**< DPDK ethdev port id */
@@ -129,8 +138,8 @@ struct dp_port {
 	uint16_t mtu;           /**< L3 MTU; frames longer than mtu + L2 header are dropped */
 	uint16_t n_txq;         /**< TX queues configured on the ethdev */
 	uint16_t txq[VSW_MAX_WORKERS];  /**< TX queue each worker uses */
-	uint8_t tx_own[VSW_MAX_WORKERS]; /**< 1: worker owns txq[w]; 0: hand off to its owner */
-	struct rte_ring *handoff;       /**< MP/SC ring to the owner of txq[w] when !tx_own[w] */
+	uint8_t out_op[VSW_MAX_WORKERS]; /**< how worker w sends on the port: enum dp_out_op */
+	struct rte_ring *handoff;       /**< MP/SC ring to the owner of txq[w] (DP_OUT_HANDOFF) */
 	uint64_t vlans[DP_VLAN_WORDS];  /**< VLAN membership bitmap (access VLAN or allowed list) */
 	uint8_t sec;            /**< DP_SEC_* checks of frames from the port */
 	uint8_t acl_in;         /**< the port has "in" ACL rules (frames to it) */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * vswtx-<p>: the output of port p, one clone of "vswtx" per port slot (vsw_graph_init()).
- * The only node that transmits. Copies the frames of a mirror source as sent, then sends them
- * on the worker's own TX queue of the port, or hands them to the queue's owner through the
- * port's handoff ring. What the queue or ring does not take is a counted drop (tx_full,
- * tx_handoff_full) against the port, freed here: the output is the end of the drop path.
+ * The only node that transmits. Copies the frames of a mirror source as sent, then hands them
+ * to the port's output op for this worker (dp_port.out_op, enum dp_out_op): its own TX queue
+ * of the port, or the handoff ring to the queue's owner. What the op does not take is a
+ * counted drop (tx_full, tx_handoff_full) against the port, freed here: the output is the end
+ * of the drop path.
  * Out: vsw_mirror.
  */
 #include <rte_ethdev.h>
@@ -75,11 +76,37 @@ tx_capture(struct dp_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t 
 	}
 }
 
+/* Output op DP_OUT_TXQ: the worker's own TX queue of the port. */
+static inline void
+tx_op_txq(struct dp_worker *w, const struct dp_port *p, uint16_t port, struct rte_mbuf **pkts,
+		uint16_t n)
+{
+	uint16_t i, k;
+
+	for (i = 0; i < n; i += k) {
+		k = RTE_MIN((uint16_t)(n - i), (uint16_t)TX_CHUNK);
+		pmd_tx_burst_count(w, p, port, p->txq[w->id], pkts + i, k);
+	}
+}
+
+/* Output op DP_OUT_HANDOFF: the handoff ring to the owner of the queue. */
+static inline void
+tx_op_handoff(struct dp_worker *w, const struct dp_port *p, uint16_t port,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t q = (uint16_t)rte_ring_mp_enqueue_burst(p->handoff, (void **)pkts, n, NULL);
+
+	if (unlikely(q < n)) {
+		dp_count_tx_drops(w, port, DP_DROP_TX_HANDOFF_FULL, n - q);
+		rte_pktmbuf_free_bulk(pkts + q, n - q);
+	}
+}
+
 static uint16_t
 tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
 	struct dp_worker *w = vsw_node_worker(node);
-	uint16_t port = vsw_node_ctx(node)->port, i, k, q;
+	uint16_t port = vsw_node_ctx(node)->port, i;
 	const struct dp_port *p = &w->snap->port[port];
 	struct rte_mbuf **pkts = (struct rte_mbuf **)objs;
 	DP_CYC_START(tc);
@@ -95,17 +122,13 @@ tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 		tx_capture(w, port, pkts, n);
 		return n;
 	}
-	if (likely(p->tx_own[w->id])) {
-		for (i = 0; i < n; i += k) {
-			k = RTE_MIN((uint16_t)(n - i), (uint16_t)TX_CHUNK);
-			pmd_tx_burst_count(w, p, port, p->txq[w->id], pkts + i, k);
-		}
-	} else {
-		q = (uint16_t)rte_ring_mp_enqueue_burst(p->handoff, objs, n, NULL);
-		if (unlikely(q < n)) {
-			dp_count_tx_drops(w, port, DP_DROP_TX_HANDOFF_FULL, n - q);
-			rte_pktmbuf_free_bulk(pkts + q, n - q);
-		}
+	switch (p->out_op[w->id]) {
+	case DP_OUT_TXQ:
+		tx_op_txq(w, p, port, pkts, n);
+		break;
+	default: /* DP_OUT_HANDOFF */
+		tx_op_handoff(w, p, port, pkts, n);
+		break;
 	}
 	DP_CYC(w, DP_STAGE_TX, tc);
 	return n;

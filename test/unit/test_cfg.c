@@ -272,8 +272,8 @@ test_snap_tx_map(void **state)
 			"\"net_null0\", \"queues\": 3}, {\"name\": \"b\", \"type\": \"dpdk\", "
 			"\"devargs\": \"net_null1\"}]}", &c, &e), 0);
 	s = ut_snap(&c, 2, 1, ports);
-	assert_int_equal(s->port[0].tx_own[0], 1);
-	assert_int_equal(s->port[0].tx_own[1], 0);
+	assert_int_equal(s->port[0].out_op[0], DP_OUT_TXQ);
+	assert_int_equal(s->port[0].out_op[1], DP_OUT_HANDOFF);
 	assert_ptr_equal(s->port[0].handoff, ports[0].handoff);
 	assert_int_equal(s->plan[0].n_drain, 2);
 	assert_int_equal(s->plan[1].n_drain, 0);
@@ -283,7 +283,7 @@ test_snap_tx_map(void **state)
 	snap_free(s);
 	/* Enough TX queues: every worker owns one, no handoff. */
 	s = ut_snap(&c, 2, 2, ports);
-	assert_int_equal(s->port[1].tx_own[1], 1);
+	assert_int_equal(s->port[1].out_op[1], DP_OUT_TXQ);
 	assert_int_equal(s->port[1].txq[1], 1);
 	assert_int_equal(s->plan[0].n_drain, 0);
 	snap_free(s);
