@@ -167,6 +167,23 @@ vsw_resumed(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 	}
 }
 
+/* Length of the run from @p objs[i] on sharing in_port (or out_port: @p out), at most
+ * DP_BURST; that port in @p port. */
+static inline uint16_t
+vsw_run_(void **objs, uint16_t i, uint16_t n, uint16_t *port, bool out)
+{
+	const struct vsw_meta *m = vsw_meta_c(objs[i]);
+	uint16_t p = out ? m->out_port : m->in_port, j;
+
+	for (j = i + 1; j < n && j - i < DP_BURST; j++) {
+		m = vsw_meta_c(objs[j]);
+		if ((out ? m->out_port : m->in_port) != p)
+			break;
+	}
+	*port = p;
+	return (uint16_t)(j - i);
+}
+
 /**
  * Length of the run of packets from @p objs[i] on that share one ingress port (at most
  * DP_BURST, the stages' burst size); that port in @p in_port.
@@ -174,12 +191,7 @@ vsw_resumed(struct dp_worker *w, struct rte_mbuf **pkts, uint16_t n)
 static inline uint16_t
 vsw_port_run(void **objs, uint16_t i, uint16_t n, uint16_t *in_port)
 {
-	uint16_t p = vsw_meta_c(objs[i])->in_port, j;
-
-	for (j = i + 1; j < n && j - i < DP_BURST && vsw_meta_c(objs[j])->in_port == p; j++)
-		;
-	*in_port = p;
-	return (uint16_t)(j - i);
+	return vsw_run_(objs, i, n, in_port, false);
 }
 
 /**
@@ -195,12 +207,7 @@ int vsw_node_init_ctx(const struct rte_graph *graph, struct rte_node *node);
 static inline uint16_t
 vsw_out_run(void **objs, uint16_t i, uint16_t n, uint16_t *out_port)
 {
-	uint16_t p = vsw_meta_c(objs[i])->out_port, j;
-
-	for (j = i + 1; j < n && j - i < DP_BURST && vsw_meta_c(objs[j])->out_port == p; j++)
-		;
-	*out_port = p;
-	return (uint16_t)(j - i);
+	return vsw_run_(objs, i, n, out_port, true);
 }
 
 /** Which arc a node is on. */
@@ -338,7 +345,7 @@ void vsw_node_info_add(const struct vsw_node_info *info);
 	VSW_ARC_NODE_REGISTER(id_##_node, order_, enabled_, cache_)
 
 /**
- * An egress arc node whose work is @p fn_ (vsw_out_fn) on the frames to one port: its process
+ * An egress arc node whose work is @p fn_ (vsw_stage_fn) on the frames to one port: its process
  * function (vsw_out_process(), charged to cycle stage @p cyc_), its registration as @p name_
  * at @p order_ for the ports where @p enabled_ says (NULL: every port), writing frames on the
  * ports where @p writes_ says (NULL: never), cacheable as @p cache_.
@@ -375,66 +382,57 @@ void vsw_node_info_add(const struct vsw_node_info *info);
 void vsw_arc_build(struct dp_snap *s);
 
 /**
- * The arc node processing loop: runs @p fn (a stage's burst function) on each run of @p nb
- * objects from one ingress port and moves them on: drops to the drop node, DP_NEXT_CONT to
- * the next node of that port's arc, port codes to the port's output.
+ * The work of an arc node on the @p n frames of @p pkts, which share one port (@p port: the
+ * ingress port on the ingress arc, the output port on the egress arc): sets next[i] to
+ * DP_NEXT_CONT (on along the arc), a drop code, or (ingress arc) a port code (straight to
+ * that port's output). @return number of drops.
  */
 typedef uint16_t (*vsw_stage_fn)(struct dp_worker *w, const struct dp_snap *s,
-		uint16_t in_port, struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
+		uint16_t port, struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
 
+/*
+ * The arc node processing loop of either arc (@p out: the egress arc, a constant): runs @p fn
+ * on each run of @p nb objects that share a port and moves them on: drops to the drop node
+ * (egress drops on the egress arc), DP_NEXT_CONT to the next node of that port's arc (at the
+ * end of the egress arc the port's output), port codes to the port's output.
+ */
 static inline uint16_t
-vsw_arc_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb,
-		vsw_stage_fn fn)
+vsw_arc_loop_(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb,
+		vsw_stage_fn fn, bool out)
 {
 	struct vsw_node_ctx *c = vsw_node_ctx(node);
 	struct dp_worker *w = c->w;
 	const struct dp_snap *s = w->snap;
-	uint16_t next[DP_BURST], i, k, in_port, j;
+	uint16_t next[DP_BURST], i, k, port, j, to;
 
 	for (i = 0; i < nb; i += k) {
-		k = vsw_port_run(objs, i, nb, &in_port);
-		fn(w, s, in_port, (struct rte_mbuf **)&objs[i], k, next);
-		for (j = 0; j < k; j++)
-			if (next[j] == DP_NEXT_CONT)
-				next[j] = DP_NEXT_ARC_BASE + s->port[in_port].in_next[c->arc];
-		vsw_enqueue_codes(graph, node, &objs[i], next, k, i == 0 && k == nb, 0);
-	}
-	return nb;
-}
-
-/**
- * The work of an egress arc node on @p n frames to port @p out_port (all of @p pkts): sets
- * next[i] to DP_NEXT_CONT (on along the arc) or a drop code (an egress drop against
- * @p out_port). @return number of drops.
- */
-typedef uint16_t (*vsw_out_fn)(struct dp_worker *w, const struct dp_snap *s,
-		uint16_t out_port, struct rte_mbuf **pkts, uint16_t n, uint16_t *next);
-
-/**
- * The egress arc node processing loop: runs @p fn on each run of @p nb objects to one output
- * port and moves them on: drops to the drop node (egress drops), the others to the next node
- * of that port's egress arc or, at its end, to the port's output.
- */
-static inline uint16_t
-vsw_out_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb,
-		vsw_out_fn fn)
-{
-	struct vsw_node_ctx *c = vsw_node_ctx(node);
-	struct dp_worker *w = c->w;
-	const struct dp_snap *s = w->snap;
-	uint16_t next[DP_BURST], i, k, out, j, to;
-
-	for (i = 0; i < nb; i += k) {
-		k = vsw_out_run(objs, i, nb, &out);
-		fn(w, s, out, (struct rte_mbuf **)&objs[i], k, next);
-		to = s->port[out].out_next[c->arc];
+		k = out ? vsw_out_run(objs, i, nb, &port) : vsw_port_run(objs, i, nb, &port);
+		fn(w, s, port, (struct rte_mbuf **)&objs[i], k, next);
+		to = out ? s->port[port].out_next[c->arc] :
+			(uint16_t)(DP_NEXT_ARC_BASE + s->port[port].in_next[c->arc]);
 		for (j = 0; j < k; j++)
 			if (next[j] == DP_NEXT_CONT)
 				next[j] = to;
 		vsw_enqueue_codes(graph, node, &objs[i], next, k, i == 0 && k == nb,
-				VSW_META_F_EGRESS);
+				out ? VSW_META_F_EGRESS : 0);
 	}
 	return nb;
+}
+
+/** The ingress arc node loop: @p fn on each run of frames from one ingress port. */
+static inline uint16_t
+vsw_arc_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb,
+		vsw_stage_fn fn)
+{
+	return vsw_arc_loop_(graph, node, objs, nb, fn, false);
+}
+
+/** The egress arc node loop: @p fn on each run of frames to one output port. */
+static inline uint16_t
+vsw_out_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t nb,
+		vsw_stage_fn fn)
+{
+	return vsw_arc_loop_(graph, node, objs, nb, fn, true);
 }
 
 #endif
