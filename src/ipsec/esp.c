@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_cryptodev.h>
+#include <rte_errno.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+
+#include "esp.h"
+
+/* Names of the software crypto devices (vdev names start with their driver's). */
+#define ESP_DEV_GCM "crypto_aesni_gcm_vsw"
+#define ESP_DEV_MB "crypto_aesni_mb_vsw"
+/* Where the IV would sit in a crypto op (rte_ipsec and the PMDs want it set). */
+#define ESP_IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
+/* Descriptors of the one queue pair a device gets (CPU crypto does not use it). */
+#define ESP_QP_DESC 64
+
+/* Key length of each algorithm. */
+static const uint8_t alg_key_len[ESP_ALG_MAX] = {
+	[ESP_AES_GCM_128] = 16, [ESP_AES_GCM_256] = 32,
+	[ESP_AES_CBC_128_SHA256] = 16, [ESP_AES_CBC_256_SHA256] = 32,
+};
+
+uint8_t
+esp_alg_key_len(enum esp_alg alg)
+{
+	return alg < ESP_ALG_MAX ? alg_key_len[alg] : 0;
+}
+
+/* True for the AES-GCM algorithms. */
+static inline bool
+alg_is_gcm(enum esp_alg alg)
+{
+	return alg == ESP_AES_GCM_128 || alg == ESP_AES_GCM_256;
+}
+
+/* Creates, configures and starts crypto vdev @p name. @return its id or a negative errno. */
+static int
+crypto_dev_up(const char *name, int socket, struct rte_mempool *pool, struct ctrl_err *e)
+{
+	struct rte_cryptodev_config conf = { .socket_id = socket, .nb_queue_pairs = 1 };
+	struct rte_cryptodev_qp_conf qp = { .nb_descriptors = ESP_QP_DESC, .mp_session = pool };
+	struct rte_cryptodev_info info;
+	int id, rc;
+
+	id = rte_cryptodev_get_dev_id(name);
+	if (id < 0) {
+		rc = rte_vdev_init(name, "max_nb_queue_pairs=1");
+		if (rc != 0)
+			return ctrl_errf(e, "$.ipsec", "cannot create crypto device %s: %s", name,
+					strerror(-rc));
+		id = rte_cryptodev_get_dev_id(name);
+		if (id < 0)
+			return ctrl_errf(e, "$.ipsec", "crypto device %s has no id", name);
+	}
+	rte_cryptodev_info_get((uint8_t)id, &info);
+	if (!(info.feature_flags & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO)) {
+		ctrl_errf(e, "$.ipsec", "crypto device %s cannot do CPU crypto", name);
+		return -ENOTSUP;
+	}
+	if (rte_cryptodev_configure((uint8_t)id, &conf) != 0 ||
+			rte_cryptodev_queue_pair_setup((uint8_t)id, 0, &qp, socket) != 0 ||
+			rte_cryptodev_start((uint8_t)id) != 0)
+		return ctrl_errf(e, "$.ipsec", "cannot start crypto device %s", name);
+	return id;
+}
+
+int
+esp_crypto_init(struct esp_crypto *cr, uint32_t max_sa, int socket, struct ctrl_err *e)
+{
+	uint32_t sz;
+	int gcm, mb, rc;
+
+	memset(cr, 0, sizeof(*cr));
+	/* The devices must exist to size their sessions: create them first, unconfigured. */
+	rc = rte_vdev_init(ESP_DEV_GCM, "max_nb_queue_pairs=1");
+	if (rc != 0 && rc != -EEXIST)
+		return ctrl_errf(e, "$.ipsec", "cannot create crypto device %s: %s (is "
+				"librte-crypto-ipsec-mb23 installed?)", ESP_DEV_GCM, strerror(-rc));
+	rc = rte_vdev_init(ESP_DEV_MB, "max_nb_queue_pairs=1");
+	if (rc != 0 && rc != -EEXIST) {
+		esp_crypto_fini(cr);
+		return ctrl_errf(e, "$.ipsec", "cannot create crypto device %s: %s", ESP_DEV_MB,
+				strerror(-rc));
+	}
+	gcm = rte_cryptodev_get_dev_id(ESP_DEV_GCM);
+	mb = rte_cryptodev_get_dev_id(ESP_DEV_MB);
+	if (gcm < 0 || mb < 0) {
+		esp_crypto_fini(cr);
+		return ctrl_errf(e, "$.ipsec", "the crypto devices have no ids");
+	}
+	sz = RTE_MAX(rte_cryptodev_sym_get_private_session_size((uint8_t)gcm),
+			rte_cryptodev_sym_get_private_session_size((uint8_t)mb));
+	cr->sess_pool = rte_cryptodev_sym_session_pool_create("vsw_esp_sess",
+			RTE_MAX(max_sa, 16u), sz, 0, 0, socket);
+	if (cr->sess_pool == NULL) {
+		esp_crypto_fini(cr);
+		return ctrl_nomem(e, "$.ipsec", "out of memory for %u crypto sessions", max_sa);
+	}
+	gcm = crypto_dev_up(ESP_DEV_GCM, socket, cr->sess_pool, e);
+	mb = gcm < 0 ? gcm : crypto_dev_up(ESP_DEV_MB, socket, cr->sess_pool, e);
+	if (gcm < 0 || mb < 0) {
+		esp_crypto_fini(cr);
+		return gcm < 0 ? gcm : mb;
+	}
+	cr->dev_gcm = (uint8_t)gcm;
+	cr->dev_mb = (uint8_t)mb;
+	cr->ready = true;
+	return 0;
+}
+
+void
+esp_crypto_fini(struct esp_crypto *cr)
+{
+	static const char *const names[] = { ESP_DEV_GCM, ESP_DEV_MB };
+	unsigned int i;
+	int id;
+
+	if (cr == NULL)
+		return;
+	for (i = 0; i < RTE_DIM(names); i++) {
+		id = rte_cryptodev_get_dev_id(names[i]);
+		if (id < 0)
+			continue;
+		rte_cryptodev_stop((uint8_t)id);
+		rte_cryptodev_close((uint8_t)id);
+		rte_vdev_uninit(names[i]);
+	}
+	rte_mempool_free(cr->sess_pool);
+	memset(cr, 0, sizeof(*cr));
+}
+
+/* The crypto transforms of @p s into @p xf (two for CBC + HMAC, chained in @p xf[0]). */
+static void
+sa_xforms(const struct esp_sa_spec *s, struct rte_crypto_sym_xform xf[2])
+{
+	struct rte_crypto_sym_xform *c = &xf[0], *a = &xf[1];
+
+	memset(xf, 0, 2 * sizeof(xf[0]));
+	if (alg_is_gcm(s->alg)) {
+		c->type = RTE_CRYPTO_SYM_XFORM_AEAD;
+		c->aead.op = s->outbound ? RTE_CRYPTO_AEAD_OP_ENCRYPT : RTE_CRYPTO_AEAD_OP_DECRYPT;
+		c->aead.algo = RTE_CRYPTO_AEAD_AES_GCM;
+		c->aead.key.data = s->key;
+		c->aead.key.length = esp_alg_key_len(s->alg);
+		c->aead.iv.offset = ESP_IV_OFFSET;
+		c->aead.iv.length = 12;
+		c->aead.digest_length = 16;
+		c->aead.aad_length = s->esn ? 12 : 8;
+		return;
+	}
+	c->type = RTE_CRYPTO_SYM_XFORM_CIPHER;
+	c->cipher.op = s->outbound ? RTE_CRYPTO_CIPHER_OP_ENCRYPT : RTE_CRYPTO_CIPHER_OP_DECRYPT;
+	c->cipher.algo = RTE_CRYPTO_CIPHER_AES_CBC;
+	c->cipher.key.data = s->key;
+	c->cipher.key.length = esp_alg_key_len(s->alg);
+	c->cipher.iv.offset = ESP_IV_OFFSET;
+	c->cipher.iv.length = 16;
+	a->type = RTE_CRYPTO_SYM_XFORM_AUTH;
+	a->auth.op = s->outbound ? RTE_CRYPTO_AUTH_OP_GENERATE : RTE_CRYPTO_AUTH_OP_VERIFY;
+	a->auth.algo = RTE_CRYPTO_AUTH_SHA256_HMAC;
+	a->auth.key.data = s->auth_key;
+	a->auth.key.length = 32;
+	a->auth.digest_length = 16;
+	/* Encrypt then MAC out; verify then decrypt in. */
+	if (s->outbound) {
+		c->next = a;
+	} else {
+		struct rte_crypto_sym_xform cipher = *c;
+
+		xf[0] = *a;
+		xf[1] = cipher;
+		xf[0].next = &xf[1];
+		xf[1].next = NULL;
+	}
+}
+
+/* The outer header template of outbound tunnel SA @p s in @p hdr. @return its length. */
+static uint8_t
+sa_tun_hdr(const struct esp_sa_spec *s, uint8_t *hdr)
+{
+	struct rte_ether_hdr eh = s->l2;
+
+	if (s->tun_family == 4) {
+		struct rte_ipv4_hdr ip = {
+			.version_ihl = RTE_IPV4_VHL_DEF,
+			.time_to_live = 64,
+			.next_proto_id = IPPROTO_ESP,
+		};
+
+		memcpy(&ip.src_addr, s->local, 4);
+		memcpy(&ip.dst_addr, s->remote, 4);
+		eh.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+		memcpy(hdr, &eh, sizeof(eh));
+		memcpy(hdr + sizeof(eh), &ip, sizeof(ip));
+		return (uint8_t)(sizeof(eh) + sizeof(ip));
+	} else {
+		struct rte_ipv6_hdr ip = {
+			.vtc_flow = RTE_BE32(0x60000000),
+			.proto = IPPROTO_ESP,
+			.hop_limits = 64,
+		};
+
+		memcpy(ip.src_addr, s->local, 16);
+		memcpy(ip.dst_addr, s->remote, 16);
+		eh.ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+		memcpy(hdr, &eh, sizeof(eh));
+		memcpy(hdr + sizeof(eh), &ip, sizeof(ip));
+		return (uint8_t)(sizeof(eh) + sizeof(ip));
+	}
+}
+
+int
+esp_sa_create(struct esp_crypto *cr, const struct esp_sa_spec *s, struct esp_sa *sa,
+		const char *path, struct ctrl_err *e)
+{
+	struct rte_crypto_sym_xform xf[2];
+	struct rte_ipsec_sa_prm prm;
+	uint8_t hdr[sizeof(struct rte_ether_hdr) + sizeof(struct rte_ipv6_hdr)];
+	int size, rc;
+
+	memset(sa, 0, sizeof(*sa));
+	if (!cr->ready)
+		return ctrl_errf(e, path, "no crypto device");
+	if (esp_alg_key_len(s->alg) == 0 || (s->family != 4 && s->family != 6) ||
+			(s->tunnel && s->tun_family != 4 && s->tun_family != 6))
+		return ctrl_errf(e, path, "bad SA parameters");
+	sa_xforms(s, xf);
+	memset(&prm, 0, sizeof(prm));
+	/* Several workers may send through one outbound SA. */
+	prm.flags = s->outbound ? RTE_IPSEC_SAFLAG_SQN_ATOM : 0;
+	prm.ipsec_xform.spi = s->spi;
+	if (alg_is_gcm(s->alg))
+		memcpy(&prm.ipsec_xform.salt, s->salt, sizeof(prm.ipsec_xform.salt));
+	prm.ipsec_xform.options.esn = s->esn;
+	prm.ipsec_xform.direction = s->outbound ? RTE_SECURITY_IPSEC_SA_DIR_EGRESS :
+		RTE_SECURITY_IPSEC_SA_DIR_INGRESS;
+	prm.ipsec_xform.proto = RTE_SECURITY_IPSEC_SA_PROTO_ESP;
+	prm.ipsec_xform.mode = s->tunnel ? RTE_SECURITY_IPSEC_SA_MODE_TUNNEL :
+		RTE_SECURITY_IPSEC_SA_MODE_TRANSPORT;
+	prm.ipsec_xform.replay_win_sz = s->replay_win;
+	/* Outbound: the next number to send; inbound: the last one taken (the window's top). */
+	prm.ipsec_xform.esn.value = s->outbound || s->sqn_next == 0 ? s->sqn_next :
+		s->sqn_next - 1;
+	prm.crypto_xform = &xf[0];
+	if (s->tunnel) {
+		prm.ipsec_xform.tunnel.type = s->tun_family == 4 ? RTE_SECURITY_IPSEC_TUNNEL_IPV4 :
+			RTE_SECURITY_IPSEC_TUNNEL_IPV6;
+		prm.tun.next_proto = s->family == 4 ? IPPROTO_IPIP : IPPROTO_IPV6;
+		if (s->outbound) {
+			prm.tun.hdr_len = sa_tun_hdr(s, hdr);
+			prm.tun.hdr_l3_off = sizeof(struct rte_ether_hdr);
+			prm.tun.hdr = hdr;
+		}
+	} else {
+		prm.trs.proto = s->family == 4 ? IPPROTO_IPIP : IPPROTO_IPV6;
+	}
+	size = rte_ipsec_sa_size(&prm);
+	if (size < 0)
+		return ctrl_errf(e, path, "rte_ipsec refuses the SA: %s", strerror(-size));
+	sa->sa = rte_zmalloc("vsw_esp_sa", (size_t)size, RTE_CACHE_LINE_SIZE);
+	if (sa->sa == NULL)
+		return ctrl_nomem(e, path, "out of memory for the SA");
+	rc = rte_ipsec_sa_init(sa->sa, &prm, (uint32_t)size);
+	if (rc < 0) {
+		esp_sa_free(sa);
+		return ctrl_errf(e, path, "rte_ipsec refuses the SA: %s", strerror(-rc));
+	}
+	sa->dev_id = alg_is_gcm(s->alg) ? cr->dev_gcm : cr->dev_mb;
+	sa->crypto_ses = rte_cryptodev_sym_session_create(sa->dev_id, &xf[0], cr->sess_pool);
+	if (sa->crypto_ses == NULL) {
+		rc = rte_errno;
+		esp_sa_free(sa);
+		return (rc == ENOMEM ? ctrl_nomem : ctrl_errf)(e, path,
+				"the crypto device refuses the session: %s", rte_strerror(rc));
+	}
+	sa->ss.sa = sa->sa;
+	sa->ss.type = RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO;
+	sa->ss.crypto.ses = sa->crypto_ses;
+	sa->ss.crypto.dev_id = sa->dev_id;
+	rc = rte_ipsec_session_prepare(&sa->ss);
+	if (rc != 0) {
+		esp_sa_free(sa);
+		return ctrl_errf(e, path, "rte_ipsec refuses the session: %s", strerror(-rc));
+	}
+	sa->outbound = s->outbound;
+	sa->tunnel = s->tunnel;
+	sa->family = s->family;
+	sa->in_l2 = s->l2;
+	sa->in_l2.ether_type = s->family == 4 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) :
+		RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	return 0;
+}
+
+void
+esp_sa_free(struct esp_sa *sa)
+{
+	if (sa->crypto_ses != NULL)
+		rte_cryptodev_sym_session_free(sa->dev_id, sa->crypto_ses);
+	if (sa->sa != NULL) {
+		rte_ipsec_sa_fini(sa->sa);
+		rte_free(sa->sa);
+	}
+	memset(sa, 0, sizeof(*sa));
+}
+
+/*
+ * Sets l2_len and l3_len of Ethernet frame @p m for rte_ipsec. @return false when it is not
+ * an IPv4/IPv6 packet whose headers are in the first segment.
+ */
+static inline bool
+esp_frame_lens(struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eh;
+	const uint8_t *ip;
+
+	if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr))
+		return false;
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	ip = (const uint8_t *)(eh + 1);
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) && (ip[0] >> 4) == 4 &&
+			(ip[0] & 0xf) >= 5) {
+		m->l3_len = (ip[0] & 0xf) * 4u;
+		m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4;
+	} else if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) && (ip[0] >> 4) == 6) {
+		m->l3_len = sizeof(struct rte_ipv6_hdr);
+		m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV6;
+	} else {
+		return false;
+	}
+	return rte_pktmbuf_data_len(m) >= m->l2_len + m->l3_len;
+}
+
+/* Recomputes the checksum of the IPv4 header at @p off in @p m (one it changed). */
+static inline void
+esp_ipv4_cksum(struct rte_mbuf *m, uint32_t off)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, off);
+
+	if ((ip->version_ihl >> 4) != 4)
+		return;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+/* The frame @p m left by rte_ipsec made whole: headers, checksums. @return false: drop. */
+static inline bool
+esp_finish(const struct esp_sa *sa, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eh;
+
+	if (sa->outbound || !sa->tunnel) {
+		/* Outbound: the outer (tunnel) or the packet's own (transport) IPv4 header
+		 * changed; inbound transport: the packet's own. */
+		esp_ipv4_cksum(m, RTE_ETHER_HDR_LEN);
+		return true;
+	}
+	/* Inbound tunnel: the inner packet gets its Ethernet header. */
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	if (eh == NULL)
+		return false;
+	*eh = sa->in_l2;
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	return true;
+}
+
+uint16_t
+esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n)
+{
+	struct rte_mbuf *bad[n];
+	uint16_t i, k = 0, nb = 0, ok, j;
+
+	/* Frames rte_ipsec cannot take go to the end at once. */
+	for (i = 0; i < n; i++) {
+		if (esp_frame_lens(mb[i]))
+			mb[k++] = mb[i];
+		else
+			bad[nb++] = mb[i];
+	}
+	ok = k == 0 ? 0 : rte_ipsec_pkt_cpu_prepare(&sa->ss, mb, k);
+	/* rte_ipsec moved the ones it refused behind the ones it took. */
+	ok = ok == 0 ? 0 : rte_ipsec_pkt_process(&sa->ss, mb, ok);
+	for (i = 0, j = 0; i < ok; i++) {
+		if (esp_finish(sa, mb[i]))
+			mb[j++] = mb[i];
+		else
+			bad[nb++] = mb[i];
+	}
+	/* The failures of prepare and process stay between ok and k: keep them there, after
+	 * the good ones, then the early refusals and the unfinished. */
+	if (j < ok)
+		memmove(&mb[j], &mb[ok], (k - ok) * sizeof(mb[0]));
+	memcpy(&mb[j + (k - ok)], bad, nb * sizeof(mb[0]));
+	return j;
+}
