@@ -82,13 +82,12 @@ fld_ip(struct rte_acl_field *f, const uint8_t *a, uint32_t len)
 }
 
 /* Fills the rte_acl rule of config rule @p r for port @p port. */
-static void
-acl_rule_fill(struct acl_rule *ar, const struct cfg_acl *r, uint16_t port)
+void
+acl_rule_fields(struct rte_acl_field *f, const struct cfg_acl *r, uint16_t port)
 {
-	struct rte_acl_field *f = ar->field;
 	static const uint8_t zero[6];
 
-	memset(f, 0, sizeof(ar->field));
+	memset(f, 0, sizeof(f[0]) * DP_ACL_NUM_FIELDS);
 	fld8(&f[DP_ACL_F_PROTO], (uint8_t)r->protocol, r->protocol == 256);
 	fld8(&f[DP_ACL_F_PORT], (uint8_t)port, false);
 	fld8(&f[DP_ACL_F_FAMILY], r->family, r->family == 0);
@@ -149,7 +148,7 @@ acl_ctx(struct dp_acl_set *a, const struct vsw_config *doc, const int16_t *slot_
 			return ctrl_errf(e, path, "more than %d rules for port \"%s\"",
 					ACL_PRIO_SPAN, r->port);
 		}
-		acl_rule_fill(&ar, r, port);
+		acl_rule_fields(ar.field, r, port);
 		ar.data.category_mask = 1u << (r->action == CFG_ACL_METER ? DP_ACL_CAT_METER :
 				DP_ACL_CAT_DECIDE);
 		ar.data.priority = acl_rule_priority(r, pos);

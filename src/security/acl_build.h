@@ -17,6 +17,8 @@
  * Allow and deny rules are in category 0, meter rules in category 1.
  */
 
+#include <rte_acl.h>
+
 #include "acl.h"
 #include "cfg.h"
 #include "ctrl_err.h"
@@ -25,6 +27,13 @@
 #define ACL_PRIO_SPAN 4096
 /** Base priority of extended rules: above every basic rule. */
 #define ACL_PRIO_EXT (1 << 21)
+
+/**
+ * The rte_acl fields (DP_ACL_NUM_FIELDS of @p f, struct dp_acl_key's layout) matching the
+ * selector of rule @p r on port slot @p port: its MACs, addresses, protocol and port ranges.
+ * Shared by every classifier with the ACL vocabulary (port ACLs, IPsec SPDs).
+ */
+void acl_rule_fields(struct rte_acl_field *f, const struct cfg_acl *r, uint16_t port);
 
 /** Priority of rule @p r, the @p pos-th rule of its port. */
 int32_t acl_rule_priority(const struct cfg_acl *r, uint32_t pos);
