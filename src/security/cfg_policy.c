@@ -390,6 +390,23 @@ emit_rport(const void *obj)
 	return ports_json(((const struct cfg_acl *)obj)->rport);
 }
 
+/* The selector keys of a rule (also those of an IPsec SPD entry). */
+#define ACL_SELECTOR_ITEMS \
+	{ .key = "local_mac", .type = CFG_T_FUNC, .fn = parse_lmac, .emit = emit_lmac, \
+	  .help = "MAC on the port's side" }, \
+	{ .key = "remote_mac", .type = CFG_T_FUNC, .fn = parse_rmac, .emit = emit_rmac, \
+	  .help = "MAC on the far side" }, \
+	{ .key = "local_ip", .type = CFG_T_FUNC, .fn = parse_lip, .emit = emit_lip, \
+	  .help = "IPv4/IPv6 host or prefix on the port's side" }, \
+	{ .key = "remote_ip", .type = CFG_T_FUNC, .fn = parse_rip, .emit = emit_rip, \
+	  .help = "IPv4/IPv6 host or prefix on the far side" }, \
+	{ .key = "protocol", .type = CFG_T_FUNC, .fn = parse_proto, .emit = emit_proto, \
+	  .help = "extended: tcp, udp, icmp, icmpv6, sctp or a number" }, \
+	{ .key = "local_port", .type = CFG_T_FUNC, .fn = parse_lport, .emit = emit_lport, \
+	  .help = "extended: TCP/UDP/SCTP port or \"first-last\" on the port's side" }, \
+	{ .key = "remote_port", .type = CFG_T_FUNC, .fn = parse_rport, .emit = emit_rport, \
+	  .help = "extended: TCP/UDP/SCTP port or range on the far side" },
+
 static const struct cfg_item acl_items[] = {
 	{ .key = "port", .type = CFG_T_STR, .off = offsetof(struct cfg_acl, port),
 	  .size = CFG_NAME_LEN, .required = true, .help = "port the rule belongs to" },
@@ -400,20 +417,7 @@ static const struct cfg_item acl_items[] = {
 	  .help = "in (to the VM), out (from the VM) or both" },
 	{ .key = "action", .type = CFG_T_ENUM, .off = offsetof(struct cfg_acl, action),
 	  .names = acl_actions, .required = true, .help = "allow, deny or meter" },
-	{ .key = "local_mac", .type = CFG_T_FUNC, .fn = parse_lmac, .emit = emit_lmac,
-	  .help = "MAC on the port's side" },
-	{ .key = "remote_mac", .type = CFG_T_FUNC, .fn = parse_rmac, .emit = emit_rmac,
-	  .help = "MAC on the far side" },
-	{ .key = "local_ip", .type = CFG_T_FUNC, .fn = parse_lip, .emit = emit_lip,
-	  .help = "IPv4/IPv6 host or prefix on the port's side" },
-	{ .key = "remote_ip", .type = CFG_T_FUNC, .fn = parse_rip, .emit = emit_rip,
-	  .help = "IPv4/IPv6 host or prefix on the far side" },
-	{ .key = "protocol", .type = CFG_T_FUNC, .fn = parse_proto, .emit = emit_proto,
-	  .help = "extended: tcp, udp, icmp, icmpv6, sctp or a number" },
-	{ .key = "local_port", .type = CFG_T_FUNC, .fn = parse_lport, .emit = emit_lport,
-	  .help = "extended: TCP/UDP/SCTP port or \"first-last\" on the port's side" },
-	{ .key = "remote_port", .type = CFG_T_FUNC, .fn = parse_rport, .emit = emit_rport,
-	  .help = "extended: TCP/UDP/SCTP port or range on the far side" },
+	ACL_SELECTOR_ITEMS
 	{ .key = "weight", .type = CFG_T_UINT, .off = offsetof(struct cfg_acl, weight),
 	  .max = 65535, .help = "extended rules: 1..65535, higher is tried first; 0: basic rule" },
 	{ .key = "stateful", .type = CFG_T_BOOL, .off = offsetof(struct cfg_acl, stateful),
@@ -457,6 +461,31 @@ acl_rule_check(json_t *a, struct cfg_acl *r, const char *path, struct ctrl_err *
 		return ctrl_errf(e, sub, "icmpv6 with IPv4 addresses never matches");
 	}
 	return 0;
+}
+
+static const struct cfg_item acl_sel_items[] = {
+	ACL_SELECTOR_ITEMS
+	CFG_ITEM_END
+};
+
+int
+cfg_acl_selector_parse(json_t *obj, struct cfg_acl *sel, const char *path, struct ctrl_err *e)
+{
+	memset(sel, 0, sizeof(*sel));
+	if (cfg_schema_apply(obj, acl_sel_items, sel, path, e) != 0)
+		return -EINVAL;
+	/* Checked as an extended rule's selector: protocol and ports are allowed. */
+	sel->weight = 1;
+	if (acl_rule_check(obj, sel, path, e) != 0)
+		return -EINVAL;
+	sel->weight = 0;
+	return 0;
+}
+
+json_t *
+cfg_acl_selector_emit(const struct cfg_acl *sel)
+{
+	return cfg_schema_emit(acl_sel_items, sel);
 }
 
 /* One entry of "acl". */

@@ -33,6 +33,17 @@ json_t *cfg_emit_acl(const void *obj);
  */
 int cfg_check_policy(struct vsw_config *c, struct ctrl_err *e);
 
+/**
+ * The selector keys of JSON object @p obj (local_mac, remote_mac, local_ip, remote_ip,
+ * protocol, local_port, remote_port; no other key may be present) into @p sel (zeroed
+ * first; protocol and ports allowed as in an extended rule). For classifiers in the ACL
+ * vocabulary other than the port ACLs (IPsec SPDs). @return 0 or -EINVAL with @p e.
+ */
+int cfg_acl_selector_parse(json_t *obj, struct cfg_acl *sel, const char *path, struct ctrl_err *e);
+
+/** The selector keys of @p sel as a JSON object (new reference). */
+json_t *cfg_acl_selector_emit(const struct cfg_acl *sel);
+
 /** MAC @p v (a JSON string) into @p mac: a non-zero unicast address, else -EINVAL. */
 int cfg_mac_parse(json_t *v, uint8_t *mac, const char *path, struct ctrl_err *e);
 

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "ipsec_cfg.h"
 #include "l34.h"
 #include "spd.h"
 #include "ut.h"
@@ -110,12 +113,173 @@ test_spd_limits(void **state)
 	spd_free(spd);
 }
 
+#define DOC_PORTS "{\"ports\": [{\"name\": \"vm1\", \"type\": \"dpdk\", \"devargs\": \"net_null0\"}," \
+	"{\"name\": \"nic0\", \"type\": \"dpdk\", \"devargs\": \"net_null1\"}]}"
+
+/* A valid section: an outbound AES-GCM tunnel, an inbound AES-CBC one, three entries. */
+static const char *good_ipsec = "{\"sa\": ["
+	"{\"name\": \"o\", \"port\": \"vm1\", \"direction\": \"out\", \"spi\": 4096,"
+	" \"alg\": \"aes-gcm-128\", \"key\": \"000102030405060708090a0b0c0d0e0f\","
+	" \"salt\": \"a1b2c3d4\", \"local\": \"192.0.2.1\", \"remote\": \"192.0.2.2\","
+	" \"uplink\": \"nic0\", \"next_hop_mac\": \"02:00:00:00:00:fe\", \"esn\": true,"
+	" \"lifetime\": {\"soft_bytes\": 1000, \"hard_bytes\": 2000}},"
+	"{\"name\": \"i\", \"port\": \"vm1\", \"direction\": \"in\", \"spi\": 4097,"
+	" \"alg\": \"aes-cbc-256-hmac-sha256\","
+	" \"key\": \"000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f\","
+	" \"auth_key\": \"1111111111111111111111111111111111111111111111111111111111111111\","
+	" \"local\": \"2001:db8::1\", \"remote\": \"2001:db8::2\", \"uplink\": \"nic0\","
+	" \"replay_window\": 128}],"
+	" \"spd\": ["
+	"{\"port\": \"vm1\", \"direction\": \"out\", \"action\": \"bypass\", \"protocol\": \"udp\","
+	" \"remote_port\": 53},"
+	"{\"port\": \"vm1\", \"direction\": \"out\", \"action\": \"protect\", \"sa\": \"o\","
+	" \"remote_ip\": \"10.1.0.0/16\", \"protocol\": \"tcp\"},"
+	"{\"port\": \"vm1\", \"direction\": \"in\", \"action\": \"protect\", \"sa\": \"i\","
+	" \"remote_ip\": \"10.1.0.0/16\"}]}";
+
+/* Parses and checks section @p json against the two-port document. @return 0 or -errno. */
+static int
+ipsec_doc(const char *json, struct cfg_ipsec *c, struct ctrl_err *e)
+{
+	struct vsw_config doc;
+	json_error_t je;
+	json_t *v = json_loads(json, 0, &je);
+	int rc;
+
+	if (v == NULL)
+		fail_msg("bad test JSON: %s", je.text);
+	ut_config(DOC_PORTS, &doc);
+	memset(e, 0, sizeof(*e));
+	rc = ipsec_cfg_parse(v, c, "$.ipsec", e);
+	if (rc == 0)
+		rc = ipsec_cfg_check(c, &doc, "$.ipsec", e);
+	json_decref(v);
+	cfg_free(&doc);
+	return rc;
+}
+
+static void
+test_cfg_good_and_round_trip(void **state)
+{
+	struct cfg_ipsec c, c2;
+	struct ctrl_err e;
+	json_t *a, *b, *hidden;
+	char *text;
+
+	(void)state;
+	assert_int_equal(ipsec_doc(good_ipsec, &c, &e), 0);
+	assert_int_equal(c.n_sa, 2);
+	assert_int_equal(c.n_spd, 3);
+	assert_int_equal(c.sa[0].port_idx, 0);
+	assert_int_equal(c.sa[0].uplink_idx, 1);
+	assert_int_equal(c.sa[0].window, 0);   /* outbound: none */
+	assert_int_equal(c.sa[1].window, 128);
+	assert_int_equal(c.sa[1].tun_family, 6);
+	assert_int_equal(c.spd[1].sa_idx, 0);
+	assert_int_equal(c.spd[2].sa_idx, 1);
+	assert_int_equal(c.spd[2].sel.dir, CFG_ACL_IN);
+	assert_int_equal(c.spd[0].sel.protocol, 17);
+	/* The written section parses back to the same. */
+	a = ipsec_cfg_emit(&c, false);
+	text = json_dumps(a, 0);
+	assert_int_equal(ipsec_doc(text, &c2, &e), 0);
+	b = ipsec_cfg_emit(&c2, false);
+	assert_true(json_equal(a, b));
+	/* Keys never show when hidden. */
+	hidden = ipsec_cfg_emit(&c, true);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+			json_object_get(hidden, "sa"), 0), "key")), "(hidden)");
+	free(text);
+	text = json_dumps(hidden, 0);
+	assert_null(strstr(text, "000102030405"));
+	free(text);
+	json_decref(a);
+	json_decref(b);
+	json_decref(hidden);
+	ipsec_cfg_free(&c);
+	ipsec_cfg_free(&c2);
+}
+
+/* Replaces the first occurrence of @p from in @p s by @p to (into @p out). */
+static void
+edit(char *out, size_t len, const char *s, const char *from, const char *to)
+{
+	const char *p = strstr(s, from);
+
+	assert_non_null(p);
+	snprintf(out, len, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+}
+
+static void
+test_cfg_bad_input_named(void **state)
+{
+	static const struct { const char *from, *to, *path; } cases[] = {
+		{ "\"spi\": 4096", "\"spi\": 255", "$.ipsec.sa[0].spi" },
+		{ "\"alg\": \"aes-gcm-128\"", "\"alg\": \"des\"", "$.ipsec.sa[0].alg" },
+		{ "\"key\": \"000102030405060708090a0b0c0d0e0f\"", "\"key\": \"0001\"",
+		  "$.ipsec.sa[0].key" },
+		{ "\"key\": \"000102030405060708090a0b0c0d0e0f\"",
+		  "\"key\": \"000102030405060708090a0b0c0d0e0f000102030405060708090a0b0c0d0e0f\"",
+		  "$.ipsec.sa[0].key" },
+		{ "\"key\": \"000102030405060708090a0b0c0d0e0f\"",
+		  "\"key\": \"zz0102030405060708090a0b0c0d0e0f\"", "$.ipsec.sa[0].key" },
+		{ "\"salt\": \"a1b2c3d4\", ", "", "$.ipsec.sa[0].salt" },
+		{ "\"replay_window\": 128}]", "\"replay_window\": 128}, {\"name\": \"i2\", "
+		  "\"port\": \"vm1\", \"direction\": \"in\", \"spi\": 4097, \"mode\": \"transport\", "
+		  "\"alg\": \"aes-gcm-128\", \"key\": \"000102030405060708090a0b0c0d0e0f\", "
+		  "\"salt\": \"a1b2c3d4\"}]", "$.ipsec.sa[2].spi" },
+		{ "\"name\": \"i\"", "\"name\": \"o\"", "$.ipsec.sa[1].name" },
+		{ "\"direction\": \"in\", \"spi\": 4097", "\"direction\": \"out\", \"spi\": 4096",
+		  "$.ipsec.sa[1].replay_window" },
+		{ "\"port\": \"vm1\", \"direction\": \"out\", \"spi\"",
+		  "\"port\": \"vm9\", \"direction\": \"out\", \"spi\"", "$.ipsec.sa[0].port" },
+		{ "\"uplink\": \"nic0\", \"next_hop_mac\"", "\"uplink\": \"vm1\", \"next_hop_mac\"",
+		  "$.ipsec.sa[0].uplink" },
+		{ "\"remote\": \"192.0.2.2\"", "\"remote\": \"2001:db8::9\"", "$.ipsec.sa[0].remote" },
+		{ ", \"next_hop_mac\": \"02:00:00:00:00:fe\"", "", "$.ipsec.sa[0].next_hop_mac" },
+		{ "\"soft_bytes\": 1000", "\"soft_bytes\": 3000",
+		  "$.ipsec.sa[0].lifetime.soft_bytes" },
+		{ "\"auth_key\": \"11", "\"salt\": \"a1b2c3d4\", \"auth_key\": \"11",
+		  "$.ipsec.sa[1].salt" },
+		{ "\"sa\": \"o\"", "\"sa\": \"nope\"", "$.ipsec.spd[1].sa" },
+		{ "\"sa\": \"o\"", "\"sa\": \"i\"", "$.ipsec.spd[1].sa" },
+		{ "\"action\": \"bypass\"", "\"action\": \"bypass\", \"sa\": \"o\"",
+		  "$.ipsec.spd[0].sa" },
+		{ "\"remote_port\": 53", "\"remote_port\": 53, \"colour\": 1",
+		  "$.ipsec.spd[0].colour" },
+		{ "\"protocol\": \"udp\", \"remote_port\": 53", "\"remote_port\": 53",
+		  "$.ipsec.spd[0].remote_port" },
+		/* A bypass of all TCP to 10.1/16 before the protect of it: conflicting overlap. */
+		{ "\"protocol\": \"udp\", \"remote_port\": 53", "\"protocol\": \"tcp\"",
+		  "$.ipsec.spd[1]" },
+		{ "{\"sa\": [", "{\"colour\": 1, \"sa\": [", "$.ipsec.colour" },
+	};
+	char buf[4096];
+	struct cfg_ipsec c;
+	struct ctrl_err e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		edit(buf, sizeof(buf), good_ipsec, cases[i].from, cases[i].to);
+		if (ipsec_doc(buf, &c, &e) == 0)
+			fail_msg("case %zu accepted: %s", i, buf);
+		if (strcmp(e.path, cases[i].path) != 0)
+			fail_msg("case %zu: path %s (%s), expected %s", i, e.path, e.msg,
+					cases[i].path);
+		assert_int_equal(e.rc, -22);
+		ipsec_cfg_free(&c);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_spd_differential),
 		cmocka_unit_test(test_spd_limits),
+		cmocka_unit_test(test_cfg_good_and_round_trip),
+		cmocka_unit_test(test_cfg_bad_input_named),
 	};
 
 	ut_eal_init("ut_ipsec");
