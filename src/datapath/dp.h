@@ -116,6 +116,7 @@ enum dp_pvlan {
 };
 
 struct dp_acl_set;
+struct dp_ipsec;
 
 /**
  * The output op of a port for one worker (dp_port.out_op[w]): how its output node vswtx-<p>
@@ -162,6 +163,7 @@ struct dp_port {
 	 * next node's, or the port's own index after the last (vsw_arc_build()). */
 	uint16_t out_next[VSW_ARC_MAX];
 	uint8_t out_writes;     /**< a node of its egress arc may write frame bytes */
+	uint8_t ipsec_out;      /**< the port has outbound SPD entries (frames from it) */
 	uint8_t in_nocache;     /**< its ingress arc has a VSW_CACHE_NEVER node: no flow from it
 				 *   is cached */
 	uint8_t out_nocache;    /**< its egress arc has a VSW_CACHE_NEVER node: no flow to it is
@@ -208,6 +210,8 @@ struct dp_snap {
 	struct dp_vlan_members *vlan[4096];       /**< members per VLAN ID; NULL: no member */
 	struct dp_worker_plan plan[VSW_MAX_WORKERS]; /**< per worker RX and drain lists */
 	struct dp_vlan_members *vlan_pool;        /**< storage behind vlan[] (owned) */
+	const struct dp_ipsec *ipsec;             /**< IPsec SAs and SPD (ipsec_dp.h; owned
+						   *   by the control thread), NULL: none */
 	const struct dp_acl_set *acl;             /**< ACL rules (owned by the control thread,
 						   *   freed after the snapshot), NULL: none */
 	uint16_t n_mirror_dst;                    /**< entries in mirror_dst[] */

@@ -36,6 +36,11 @@
 	X(SEC_IPV6_CHAIN, "sec_ipv6_header_chain", "guarded port: IPv6 extension headers hide the upper-layer header") \
 	X(ACL_DENY_OUT, "acl_deny_out", "an ACL rule of the ingress port denies the frame (direction out)")
 
+/** Drops decided by the IPsec nodes (src/ipsec/). */
+#define DP_IPSEC_DROPS(X) \
+	X(IPSEC_DISCARD, "ipsec_discard", "an SPD entry of the port discards the frame") \
+	X(IPSEC_ESP_FAILED, "ipsec_esp_failed", "ESP processing failed (not IP, no room, crypto)")
+
 /** Drops decided by the MAC learning and lookup stage (l2.c). */
 #define DP_L2_DROPS(X) \
 	X(L2_SAME_PORT, "l2_same_port", "destination MAC is learned on the ingress port") \
@@ -67,7 +72,8 @@
 	X(MIRROR_COPY_FAILED, "mirror_copy_failed", "mbuf pool empty while copying a frame for a mirror port")
 
 /** Every drop reason, in order. */
-#define DP_DROPS(X) DP_PARSE_DROPS(X) DP_VLAN_IN_DROPS(X) DP_SEC_DROPS(X) DP_L2_DROPS(X) \
+#define DP_DROPS(X) DP_PARSE_DROPS(X) DP_VLAN_IN_DROPS(X) DP_SEC_DROPS(X) DP_IPSEC_DROPS(X) \
+	DP_L2_DROPS(X) \
 	DP_ACL_DROPS(X) DP_FLOOD_DROPS(X) DP_VLAN_OUT_DROPS(X) DP_DISPATCH_DROPS(X)
 
 #define DP_DROP_ENUM_(e, name, desc) DP_DROP_##e,

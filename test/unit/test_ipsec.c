@@ -10,6 +10,9 @@
 #include <jansson.h>
 
 #include "ipsec_cfg.h"
+#include "ipsec_dp.h"
+#include "ut_pipe.h"
+#include "vsw_node.h"
 #include "l34.h"
 #include "spd.h"
 #include "ut.h"
@@ -272,6 +275,127 @@ test_cfg_bad_input_named(void **state)
 	}
 }
 
+/* An IPv4 frame of @p proto from the VM (02:..:01, 10.0.0.1) to @p dst port @p dport. */
+static struct rte_mbuf *
+vm_frame(const uint8_t *dst, uint8_t proto, uint16_t dport)
+{
+	static const uint8_t vm[4] = { 10, 0, 0, 1 }, gw[6] = { 2, 0, 0, 0, 0, 0xfe };
+	static const uint8_t me[6] = { 2, 0, 0, 0, 0, 1 };
+	struct fb f;
+
+	fb_eth(&f, gw, me, RTE_ETHER_TYPE_IPV4);
+	fb_ip4(&f, vm, dst, proto, 0);
+	fb_l4(&f, proto, 40000, dport, 0);
+	for (; f.len < 100; f.len++)
+		f.b[f.len] = (uint8_t)f.len;
+	return fb_mbuf(&f);
+}
+
+/* Outbound on the real graph: protect, bypass, discard and no match on one VM port. */
+static void
+test_out_node(void **state)
+{
+	static const uint8_t prot[4] = { 10, 1, 0, 5 }, disc[4] = { 10, 9, 0, 1 },
+		other[4] = { 10, 2, 0, 1 };
+	struct ut_pipe *p = ut_pipe_new("{\"ports\": ["
+		"{\"name\": \"vm1\", \"type\": \"dpdk\", \"devargs\": \"net_null0\"},"
+		"{\"name\": \"nic0\", \"type\": \"dpdk\", \"devargs\": \"net_null1\"}]}");
+	struct esp_sa_spec spec = { .spi = 0x2000, .outbound = true, .tunnel = true,
+		.family = 4, .tun_family = 4, .local = { 192, 0, 2, 1 }, .remote = { 192, 0, 2, 2 },
+		.alg = ESP_AES_GCM_128, .key = { 1, 2, 3 }, .salt = { 9, 9, 9, 9 } };
+	struct spd_entry ent[3];
+	struct esp_sa out, in;
+	struct esp_crypto cr;
+	struct ctrl_err e;
+	struct dp_ipsec_sa dsa;
+	struct dp_ipsec ip;
+	struct rte_mbuf *pkts[4], *plain[4];
+	uint32_t i, n_esp = 0, n_clear = 0;
+
+	(void)state;
+	memset(ent, 0, sizeof(ent));
+	assert_int_equal(esp_crypto_init(&cr, 4, SOCKET_ID_ANY, &e), 0);
+	memcpy(spec.l2.dst_addr.addr_bytes, "\x02\x00\x00\x00\x00\xfe", 6);
+	memcpy(spec.l2.src_addr.addr_bytes, "\x02\x00\x00\x00\x00\xee", 6);
+	assert_int_equal(esp_sa_create(&cr, &spec, &out, "$", &e), 0);
+	spec.outbound = false;
+	spec.replay_win = 64;
+	assert_int_equal(esp_sa_create(&cr, &spec, &in, "$", &e), 0);
+	/* protect TCP to 10.1/16, discard all to 10.9/16, bypass UDP (first: DNS in the clear). */
+	for (i = 0; i < 3; i++) {
+		ent[i].sel.dir = CFG_ACL_OUT;
+		ent[i].sel.protocol = 256;
+		ent[i].sel.lport[1] = ent[i].sel.rport[1] = 65535;
+		ent[i].sel.family = 4;
+		ent[i].sel.has_rip = 1;
+		ent[i].sel.rip_len = 16;
+	}
+	ent[0].sel.protocol = IPPROTO_UDP;
+	ent[0].sel.family = 0;
+	ent[0].sel.has_rip = 0;
+	ent[0].action = SPD_BYPASS;
+	memcpy(ent[1].sel.rip, prot, 4);
+	ent[1].sel.protocol = IPPROTO_TCP;
+	ent[1].action = SPD_PROTECT;
+	memcpy(ent[2].sel.rip, disc, 4);
+	ent[2].action = SPD_DISCARD;
+	dsa = (struct dp_ipsec_sa){ .esp = &out, .port = 0, .uplink = 1, .uplink_vid = 1,
+		.outbound = 1, .tunnel = 1 };
+	ip = (struct dp_ipsec){ .n_sa = 1, .sa = &dsa, .spd = spd_build(ent, 3, &e) };
+	assert_non_null(ip.spd);
+	p->s->ipsec = &ip;
+	p->s->port[0].ipsec_out = 1;
+	vsw_arc_build(p->s);
+	assert_true(p->s->port[0].in_nocache && !p->s->port[1].in_nocache);
+
+	pkts[0] = vm_frame(prot, IPPROTO_TCP, 80);   /* protect */
+	pkts[1] = vm_frame(prot, IPPROTO_UDP, 53);   /* bypass */
+	pkts[2] = vm_frame(disc, IPPROTO_TCP, 80);   /* discard */
+	pkts[3] = vm_frame(other, IPPROTO_TCP, 80);  /* no entry: bypass */
+	for (i = 0; i < 4; i++) {
+		plain[i] = rte_pktmbuf_copy(pkts[i], ut_pool, 0, UINT32_MAX);
+		assert_non_null(plain[i]);
+	}
+	for (i = 0; i < 4; i++)
+		ut_pipe_run(p, 0, &pkts[i], 1, false);
+	assert_int_equal(p->w->drops[DP_DROP_IPSEC_DISCARD], 1);
+	assert_int_equal(p->w->port[0].rx_drops, 1);
+	for (i = 0; i < p->cap.n; i++) {
+		struct rte_mbuf *m = p->cap.ent[i].m;
+		const uint8_t *h = rte_pktmbuf_mtod(m, const uint8_t *);
+
+		assert_int_equal(p->cap.ent[i].port, 1);
+		if (h[23] == IPPROTO_ESP) {
+			/* Outer header to the next hop from the tunnel's endpoints; the engine's
+			 * inbound SA gives back exactly what the VM sent. */
+			assert_memory_equal(h, "\x02\x00\x00\x00\x00\xfe", 6);
+			assert_memory_equal(h + 26, spec.local, 4);
+			assert_memory_equal(h + 30, spec.remote, 4);
+			n_esp++;
+			assert_int_equal(esp_sa_process(&in, &m, 1), 1);
+			p->cap.ent[i].m = m;
+			assert_int_equal(rte_pktmbuf_pkt_len(m), rte_pktmbuf_pkt_len(plain[0]));
+			assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + 14,
+					rte_pktmbuf_mtod(plain[0], uint8_t *) + 14,
+					rte_pktmbuf_pkt_len(m) - 14);
+		} else {
+			/* In the clear only what no protect entry selects. */
+			assert_false(h[23] == IPPROTO_TCP && h[30] == 10 && h[31] == 1);
+			n_clear++;
+		}
+	}
+	assert_int_equal(n_esp, 1);
+	assert_int_equal(n_clear, 2);
+	assert_int_equal(p->w->fcache_hits, 0);
+	ut_free(plain, 4);
+	p->s->ipsec = NULL;
+	ut_pipe_free(p);
+	spd_free((struct ipsec_spd *)(uintptr_t)ip.spd);
+	esp_sa_free(&out);
+	esp_sa_free(&in);
+	esp_crypto_fini(&cr);
+}
+
 int
 main(void)
 {
@@ -280,6 +404,7 @@ main(void)
 		cmocka_unit_test(test_spd_limits),
 		cmocka_unit_test(test_cfg_good_and_round_trip),
 		cmocka_unit_test(test_cfg_bad_input_named),
+		cmocka_unit_test(test_out_node),
 	};
 
 	ut_eal_init("ut_ipsec");

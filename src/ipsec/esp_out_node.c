@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vsw_ipsec_out: ingress arc of the VM ports with outbound SPD entries, after vsw_sec (the
+ * port's own protections and "out" rules first), before vsw_l2. Classifies each frame by the
+ * port's outbound SPD (spd.h): bypass goes on in the clear, discard is dropped
+ * (ipsec_discard), protect goes through its SA (esp.h), per SA in order. A tunnel SA's ESP
+ * frame leaves for its uplink's egress arc in the uplink's VLAN; a transport SA's goes on
+ * along the arc and is switched like any frame. What the engine refuses is ipsec_esp_failed.
+ * Writes: the frames it protects (its own, never a shared one: the ingress arc runs before
+ * any flood). Flow cache: never (VSW_CACHE_NEVER: every frame is classified and encrypted).
+ */
+#include "ipsec_dp.h"
+#include "l34.h"
+#include "vsw_node.h"
+
+static bool
+ipsec_out_enabled(const struct dp_snap *s, uint16_t port)
+{
+	return s->ipsec != NULL && s->port[port].ipsec_out;
+}
+
+/*
+ * Runs the frames of @p pkts whose index is listed in @p idx (@p n of them, in order)
+ * through SA @p sa and sets their next[] codes.
+ */
+static uint16_t
+ipsec_out_sa(const struct dp_snap *s, const struct dp_ipsec_sa *sa, struct rte_mbuf **pkts,
+		const uint8_t *idx, uint16_t n, uint16_t *next)
+{
+	struct rte_mbuf *m[DP_BURST];
+	uint16_t i, ok, k = 0, dropped = 0;
+
+	for (i = 0; i < n; i++)
+		m[i] = pkts[idx[i]];
+	ok = esp_sa_process(sa->esp, m, n);
+	/* The engine keeps the order of the frames it took: walk both lists. */
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *f = pkts[idx[i]];
+
+		if (k < ok && m[k] == f) {
+			k++;
+			if (!sa->tunnel) {
+				next[idx[i]] = DP_NEXT_CONT;
+				continue;
+			}
+			vsw_meta(f)->out_port = sa->uplink;
+			f->vlan_tci = sa->uplink_vid;
+			next[idx[i]] = s->port[sa->uplink].out_first;
+		} else {
+			next[idx[i]] = dp_next_drop(DP_DROP_IPSEC_ESP_FAILED);
+			dropped++;
+		}
+	}
+	return dropped;
+}
+
+static uint16_t
+ipsec_out_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
+{
+	const struct dp_ipsec *ip = s->ipsec;
+	struct dp_acl_key keys[DP_BURST];
+	uint32_t res[DP_BURST];
+	uint16_t sa_of[DP_BURST], i, j, k, dropped = 0;
+	uint8_t idx[DP_BURST];
+	bool done[DP_BURST];
+	struct dp_l34 l;
+
+	RTE_SET_USED(w);
+	for (i = 0; i < n; i++) {
+		dp_l34_parse(pkts[i], &l);
+		dp_acl_key_make(&keys[i], pkts[i], &l, in_port, DP_ACL_OUT);
+	}
+	spd_classify(ip->spd, DP_ACL_OUT, keys, n, res);
+	for (i = 0; i < n; i++) {
+		const struct spd_res *r = res[i] != 0 ? &ip->spd->res[res[i] - 1] : NULL;
+
+		done[i] = true;
+		if (r == NULL || r->action == SPD_BYPASS) {
+			next[i] = DP_NEXT_CONT;
+		} else if (r->action == SPD_DISCARD || r->sa >= ip->n_sa) {
+			next[i] = dp_next_drop(DP_DROP_IPSEC_DISCARD);
+			dropped++;
+		} else {
+			sa_of[i] = r->sa;
+			done[i] = false;
+		}
+	}
+	/* One engine call per SA, with its frames in their order. */
+	for (i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		for (j = i, k = 0; j < n; j++) {
+			if (!done[j] && sa_of[j] == sa_of[i]) {
+				idx[k++] = (uint8_t)j;
+				done[j] = true;
+			}
+		}
+		dropped += ipsec_out_sa(s, &ip->sa[sa_of[i]], pkts, idx, k, next);
+	}
+	return dropped;
+}
+
+VSW_ARC_STAGE_NODE(ipsec_out, "vsw_ipsec_out", ipsec_out_stage, DP_STAGE_SEC, 35,
+		ipsec_out_enabled, VSW_CACHE_NEVER)
