@@ -62,6 +62,8 @@
 #define DP_NEXT_CONT 0x8000
 /** Packet is flooded to the members of its VLAN (vsw_flood, then vsw_egress). */
 #define DP_NEXT_FLOOD 0x8001
+/** The node kept the packet (the stolen edge): enqueued nowhere, moved on later. */
+#define DP_NEXT_STOLEN 0x8002
 /** Base of drop codes: DP_NEXT_DROP_BASE + enum dp_drop. */
 #define DP_NEXT_DROP_BASE 0xc000
 
@@ -164,6 +166,7 @@ struct dp_port {
 	uint16_t out_next[VSW_ARC_MAX];
 	uint8_t out_writes;     /**< a node of its egress arc may write frame bytes */
 	uint8_t ipsec_out;      /**< the port has outbound SPD entries (frames from it) */
+	uint8_t ipsec_in;       /**< the port is the uplink of inbound SAs (ESP arrives on it) */
 	uint8_t in_nocache;     /**< its ingress arc has a VSW_CACHE_NEVER node: no flow from it
 				 *   is cached */
 	uint8_t out_nocache;    /**< its egress arc has a VSW_CACHE_NEVER node: no flow to it is

@@ -39,7 +39,9 @@
 /** Drops decided by the IPsec nodes (src/ipsec/). */
 #define DP_IPSEC_DROPS(X) \
 	X(IPSEC_DISCARD, "ipsec_discard", "an SPD entry of the port discards the frame") \
-	X(IPSEC_ESP_FAILED, "ipsec_esp_failed", "ESP processing failed (not IP, no room, crypto)")
+	X(IPSEC_ESP_FAILED, "ipsec_esp_failed", "ESP processing failed (not IP, no room, crypto)") \
+	X(IPSEC_INBOUND_FAILED, "ipsec_inbound_failed", "inbound ESP refused: authentication, replay, padding or length") \
+	X(IPSEC_HANDOFF_FULL, "ipsec_handoff_full", "the ring to the worker that owns the inbound SA was full")
 
 /** Drops decided by the MAC learning and lookup stage (l2.c). */
 #define DP_L2_DROPS(X) \

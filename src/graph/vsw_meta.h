@@ -42,10 +42,13 @@ struct vsw_meta {
 	uint8_t drop;       /**< enum dp_drop of a packet on a drop edge */
 	uint8_t flags;      /**< VSW_META_F_* */
 	uint32_t trace_id;  /**< packet id of a traced packet (vsw_traced()) */
+	uint16_t ipsec_sa;  /**< the inbound SA that decrypted it (with VSW_META_F_IPSEC) */
 };
 
 /** The drop was decided for out_port (an egress drop), not against in_port. */
 #define VSW_META_F_EGRESS 0x01
+/** The frame was decrypted by inbound SA ipsec_sa (vsw_ipsec_in). */
+#define VSW_META_F_IPSEC 0x08
 /** The frame arrived with an 802.1Q tag (rx_tci). */
 #define VSW_META_F_RX_TAGGED 0x04
 /** The drop was already counted (per destination, by the node): the drop node only frees. */

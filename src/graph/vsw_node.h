@@ -124,7 +124,8 @@ vsw_mark_drops(void **objs, uint16_t n, uint16_t code, uint8_t flags)
 
 /**
  * Moves the @p n packets of @p objs to the edges their next[] codes name, keeping their
- * order per edge; a drop code's reason goes into the packet's metadata. @p whole: @p objs is
+ * order per edge; a drop code's reason goes into the packet's metadata; DP_NEXT_STOLEN ones
+ * (kept by the node) go nowhere. @p whole: @p objs is
  * the node's own whole stream (node->objs, node->idx == @p n); when every packet then takes
  * one edge, the stream is handed over without copying. @p drop_flags: what vsw_mark_drops()
  * records for the drops.
@@ -140,6 +141,10 @@ vsw_enqueue_codes(struct rte_graph *graph, struct rte_node *node, void **objs,
 			;
 		if (unlikely(dp_next_is_drop(next[i])))
 			vsw_mark_drops(&objs[i], j - i, next[i], drop_flags);
+		if (unlikely(next[i] == DP_NEXT_STOLEN)) {
+			i = j; /* kept by the node: it moves them on later */
+			continue;
+		}
 		if (i == 0 && j == n && whole) {
 			rte_node_next_stream_move(graph, node, vsw_code_edge(next[0]));
 			return;

@@ -64,6 +64,7 @@ rx_inject(struct rte_graph *graph, struct rte_node *node, rte_edge_t next)
 		uint16_t port = inj->port[i];
 
 		vsw_meta(m)->in_port = port;
+		vsw_meta(m)->flags = 0;
 		w->port[port].rx_pkts++;
 		w->port[port].rx_bytes += rte_pktmbuf_pkt_len(m);
 		if (next == RX_EDGE_FCACHE && !rx_run_add(w, port, 1))
@@ -107,6 +108,8 @@ rx_one(struct rte_graph *graph, struct rte_node *node, struct dp_worker *w,
 			/* The stages read the headers next: start loading them. */
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 			vsw_meta(pkts[i])->in_port = r->port;
+			/* Dynamic fields survive in a recycled mbuf: no flag of its last use. */
+			vsw_meta(pkts[i])->flags = 0;
 			bytes += rte_pktmbuf_pkt_len(pkts[i]);
 		}
 		pc->rx_bytes += bytes;

@@ -13,6 +13,7 @@
 #include "ipsec_dp.h"
 #include "ut_pipe.h"
 #include "vsw_node.h"
+#include "vsw_walk.h"
 #include "l34.h"
 #include "spd.h"
 #include "ut.h"
@@ -396,6 +397,118 @@ test_out_node(void **state)
 	esp_crypto_fini(&cr);
 }
 
+/*
+ * Inbound on the real graph: ESP from the uplink decrypted to the VM port by the SA's owner
+ * worker, taken over from another worker through its ring (the stolen edge), refused when
+ * tampered or replayed; other frames switched in the clear.
+ */
+static void
+test_in_node(void **state)
+{
+	static const char *json = "{\"ports\": ["
+		"{\"name\": \"vm1\", \"type\": \"dpdk\", \"devargs\": \"net_null0\"},"
+		"{\"name\": \"nic0\", \"type\": \"dpdk\", \"devargs\": \"net_null1\"}]}";
+	static const uint8_t vm_ip[4] = { 10, 0, 0, 1 };
+	struct ut_pipe *a = ut_pipe_new(json), *b = ut_pipe_new(json);
+	struct esp_sa_spec spec = { .spi = 0x3000, .outbound = true, .tunnel = true,
+		.family = 4, .tun_family = 4, .local = { 192, 0, 2, 2 }, .remote = { 192, 0, 2, 1 },
+		.alg = ESP_AES_CBC_128_SHA256, .key = { 7 }, .auth_key = { 8 } };
+	struct dp_ipsec_spi spi = { .spi = 0x3000, .uplink = 1, .sa = 0 };
+	struct esp_sa peer, in;
+	struct esp_crypto cr;
+	struct ctrl_err e;
+	struct dp_ipsec_sa dsa;
+	struct dp_ipsec ip;
+	struct rte_mbuf *esp[6], *plain[6], *m;
+	uint32_t i;
+
+	(void)state;
+	assert_int_equal(esp_crypto_init(&cr, 4, SOCKET_ID_ANY, &e), 0);
+	/* The remote end's outbound SA (192.0.2.1 -> 192.0.2.2) and vswd's inbound one. */
+	memcpy(spec.l2.dst_addr.addr_bytes, "\x02\x00\x00\x00\x00\xee", 6);
+	memcpy(spec.l2.src_addr.addr_bytes, "\x02\x00\x00\x00\x00\xfe", 6);
+	assert_int_equal(esp_sa_create(&cr, &spec, &peer, "$", &e), 0);
+	spec.outbound = false;
+	spec.replay_win = 64;
+	memcpy(spec.local, (const uint8_t[]){ 192, 0, 2, 2 }, 4);
+	memcpy(spec.l2.dst_addr.addr_bytes, "\x02\x00\x00\x00\x00\x01", 6); /* the VM */
+	memcpy(spec.l2.src_addr.addr_bytes, "\x02\x00\x00\x00\x00\xee", 6); /* the uplink */
+	assert_int_equal(esp_sa_create(&cr, &spec, &in, "$", &e), 0);
+	dsa = (struct dp_ipsec_sa){ .esp = &in, .port = 0, .uplink = 1, .port_vid = 1,
+		.owner = 0, .tunnel = 1 };
+	memset(&ip, 0, sizeof(ip));
+	ip.n_sa = 1;
+	ip.sa = &dsa;
+	ip.spd = spd_build(NULL, 0, &e);
+	ip.n_in_spi = 1;
+	ip.in_spi = &spi;
+	for (i = 0; i < 2; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "ut_ipin%u", i);
+		ip.in_ring[i] = rte_ring_create(name, 64, SOCKET_ID_ANY, RING_F_SC_DEQ);
+		assert_non_null(ip.in_ring[i]);
+	}
+	b->w->id = 1;
+	a->s->ipsec = b->s->ipsec = &ip;
+	a->s->port[1].ipsec_in = b->s->port[1].ipsec_in = 1;
+	vsw_arc_build(a->s);
+	vsw_arc_build(b->s);
+	/* Six packets to the VM, encrypted by the remote end. */
+	for (i = 0; i < 6; i++) {
+		plain[i] = vm_frame(vm_ip, IPPROTO_TCP, (uint16_t)(1000 + i));
+		esp[i] = rte_pktmbuf_copy(plain[i], ut_pool, 0, UINT32_MAX);
+		assert_int_equal(esp_sa_process(&peer, &esp[i], 1), 1);
+	}
+	/* Owner is worker 0 (a): two decrypted to vm1, a replay and a tampered one refused. */
+	m = rte_pktmbuf_copy(esp[0], ut_pool, 0, UINT32_MAX);
+	assert_int_equal(ut_pipe_run(a, 1, &esp[0], 1, false), 1);
+	assert_int_equal(ut_pipe_run(a, 1, &m, 1, false), 0); /* replayed */
+	rte_pktmbuf_mtod(esp[1], uint8_t *)[rte_pktmbuf_data_len(esp[1]) - 1] ^= 1;
+	assert_int_equal(ut_pipe_run(a, 1, &esp[1], 1, false), 0); /* bad ICV */
+	assert_int_equal(ut_pipe_run(a, 1, &esp[2], 1, false), 1);
+	assert_int_equal(a->w->drops[DP_DROP_IPSEC_INBOUND_FAILED], 2);
+	for (i = 0; i < a->cap.n; i++) {
+		const struct rte_mbuf *c = a->cap.ent[i].m;
+		const struct rte_mbuf *want = plain[i == 0 ? 0 : 2];
+
+		assert_int_equal(a->cap.ent[i].port, 0);
+		assert_memory_equal(rte_pktmbuf_mtod(c, const uint8_t *), "\x02\x00\x00\x00\x00\x01", 6);
+		assert_int_equal(rte_pktmbuf_pkt_len(c), rte_pktmbuf_pkt_len(want));
+		assert_memory_equal(rte_pktmbuf_mtod(c, const uint8_t *) + 14,
+				rte_pktmbuf_mtod(want, const uint8_t *) + 14, rte_pktmbuf_pkt_len(c) - 14);
+	}
+	ut_pipe_clear(a);
+	/* Owner is worker 1 (b): a hands the frames over, b's source node decrypts them. */
+	dsa.owner = 1;
+	assert_int_equal(ut_pipe_run(a, 1, &esp[3], 3, false), 0);
+	assert_int_equal(rte_ring_count(ip.in_ring[1]), 3);
+	assert_int_equal(ut_pipe_drops(a), 2);
+	b->w->snap = b->s;
+	vsw_graph_walk(b->w);
+	assert_int_equal(b->cap.n, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(b->cap.ent[i].port, 0);
+		assert_memory_equal(rte_pktmbuf_mtod(b->cap.ent[i].m, const uint8_t *) + 14,
+				rte_pktmbuf_mtod(plain[3 + i], const uint8_t *) + 14,
+				rte_pktmbuf_pkt_len(plain[3 + i]) - 14);
+	}
+	assert_int_equal(ut_pipe_drops(b), 0);
+	/* Not ESP of an SA of ours: switched in the clear (flooded to vm1). */
+	m = vm_frame(vm_ip, IPPROTO_UDP, 53);
+	assert_int_equal(ut_pipe_run(a, 1, &m, 1, false), 1);
+	ut_free(plain, 6);
+	a->s->ipsec = b->s->ipsec = NULL;
+	ut_pipe_free(a);
+	ut_pipe_free(b);
+	for (i = 0; i < 2; i++)
+		rte_ring_free(ip.in_ring[i]);
+	spd_free((struct ipsec_spd *)(uintptr_t)ip.spd);
+	esp_sa_free(&peer);
+	esp_sa_free(&in);
+	esp_crypto_fini(&cr);
+}
+
 int
 main(void)
 {
@@ -405,6 +518,7 @@ main(void)
 		cmocka_unit_test(test_cfg_good_and_round_trip),
 		cmocka_unit_test(test_cfg_bad_input_named),
 		cmocka_unit_test(test_out_node),
+		cmocka_unit_test(test_in_node),
 	};
 
 	ut_eal_init("ut_ipsec");
