@@ -167,6 +167,7 @@ struct dp_port {
 	uint8_t out_writes;     /**< a node of its egress arc may write frame bytes */
 	uint8_t ipsec_out;      /**< the port has outbound SPD entries (frames from it) */
 	uint8_t ipsec_in;       /**< the port is the uplink of inbound SAs (ESP arrives on it) */
+	uint8_t ipsec_check;    /**< the port has inbound SPD entries (frames to it) */
 	uint8_t in_nocache;     /**< its ingress arc has a VSW_CACHE_NEVER node: no flow from it
 				 *   is cached */
 	uint8_t out_nocache;    /**< its egress arc has a VSW_CACHE_NEVER node: no flow to it is

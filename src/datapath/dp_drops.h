@@ -41,7 +41,8 @@
 	X(IPSEC_DISCARD, "ipsec_discard", "an SPD entry of the port discards the frame") \
 	X(IPSEC_ESP_FAILED, "ipsec_esp_failed", "ESP processing failed (not IP, no room, crypto)") \
 	X(IPSEC_INBOUND_FAILED, "ipsec_inbound_failed", "inbound ESP refused: authentication, replay, padding or length") \
-	X(IPSEC_HANDOFF_FULL, "ipsec_handoff_full", "the ring to the worker that owns the inbound SA was full")
+	X(IPSEC_HANDOFF_FULL, "ipsec_handoff_full", "the ring to the worker that owns the inbound SA was full") \
+	X(IPSEC_POLICY, "ipsec_policy", "to a VM: in the clear where its SPD says protect, or decrypted by an SA its SPD does not name")
 
 /** Drops decided by the MAC learning and lookup stage (l2.c). */
 #define DP_L2_DROPS(X) \

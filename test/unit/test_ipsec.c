@@ -497,7 +497,43 @@ test_in_node(void **state)
 	/* Not ESP of an SA of ours: switched in the clear (flooded to vm1). */
 	m = vm_frame(vm_ip, IPPROTO_UDP, 53);
 	assert_int_equal(ut_pipe_run(a, 1, &m, 1, false), 1);
+	ut_pipe_clear(a);
 	ut_free(plain, 6);
+
+	/* vm1's inbound SPD: TCP is protected by the SA. Checked on vm1's egress arc. */
+	{
+		struct spd_entry ent;
+		struct rte_mbuf *f[4];
+		const struct ipsec_spd *old = ip.spd;
+
+		memset(&ent, 0, sizeof(ent));
+		ent.sel.dir = CFG_ACL_IN;
+		ent.sel.protocol = IPPROTO_TCP;
+		ent.sel.lport[1] = ent.sel.rport[1] = 65535;
+		ent.action = SPD_PROTECT;
+		ent.sa = 0;
+		ip.spd = spd_build(&ent, 1, &e);
+		assert_non_null(ip.spd);
+		spd_free((struct ipsec_spd *)(uintptr_t)old);
+		dsa.owner = 0;
+		a->s->port[0].ipsec_check = 1;
+		vsw_arc_build(a->s);
+		assert_true(a->s->port[0].out_nocache);
+		f[0] = vm_frame(vm_ip, IPPROTO_TCP, 80);  /* decrypted TCP: passes */
+		f[1] = vm_frame(vm_ip, IPPROTO_UDP, 53);  /* decrypted UDP: no entry names it */
+		assert_int_equal(esp_sa_process(&peer, &f[0], 1), 1);
+		assert_int_equal(esp_sa_process(&peer, &f[1], 1), 1);
+		f[2] = vm_frame(vm_ip, IPPROTO_TCP, 80);  /* plaintext TCP: must have been ESP */
+		f[3] = vm_frame(vm_ip, IPPROTO_UDP, 53);  /* plaintext UDP: bypass */
+		for (i = 0; i < 4; i++)
+			ut_pipe_run(a, 1, &f[i], 1, false);
+		assert_int_equal(a->cap.n, 2);
+		assert_int_equal(a->w->drops[DP_DROP_IPSEC_POLICY], 2);
+		/* What reached vm1: the decrypted TCP frame and the plaintext UDP one. */
+		assert_int_equal(rte_pktmbuf_mtod(a->cap.ent[0].m, uint8_t *)[23], IPPROTO_TCP);
+		assert_int_equal(rte_pktmbuf_mtod(a->cap.ent[1].m, uint8_t *)[23], IPPROTO_UDP);
+		assert_false(vsw_meta_c(a->cap.ent[1].m)->flags & VSW_META_F_IPSEC);
+	}
 	a->s->ipsec = b->s->ipsec = NULL;
 	ut_pipe_free(a);
 	ut_pipe_free(b);
