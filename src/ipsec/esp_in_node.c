@@ -84,6 +84,8 @@ ipsec_in_sa(const struct dp_snap *s, uint16_t k, struct rte_mbuf **pkts, const u
 			struct vsw_meta *md = vsw_meta(f);
 
 			j++;
+			if (sa->tunnel)
+				dp_ipsec_set_macs(f, sa);
 			md->out_port = sa->port;
 			md->flags |= VSW_META_F_IPSEC;
 			md->ipsec_sa = k;

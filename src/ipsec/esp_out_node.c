@@ -43,6 +43,9 @@ ipsec_out_sa(const struct dp_snap *s, const struct dp_ipsec_sa *sa, struct rte_m
 				next[idx[i]] = DP_NEXT_CONT;
 				continue;
 			}
+			/* The MACs are the snapshot's, not the engine template's: a new next hop
+			 * or uplink address must not recreate the SA (and its sequence). */
+			dp_ipsec_set_macs(f, sa);
 			vsw_meta(f)->out_port = sa->uplink;
 			f->vlan_tci = sa->uplink_vid;
 			next[idx[i]] = s->port[sa->uplink].out_first;

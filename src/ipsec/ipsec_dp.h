@@ -25,6 +25,9 @@ struct dp_ipsec_sa {
 	uint16_t uplink;       /**< the uplink's slot (tunnel: where ESP frames go) */
 	uint16_t uplink_vid;   /**< VLAN the ESP frames are switched in on the uplink */
 	uint16_t port_vid;     /**< inbound: VLAN the decrypted frames are switched in */
+	struct rte_ether_addr dst; /**< tunnel: destination MAC of the frames it makes (outbound:
+				    *   the next hop; inbound: the VM) */
+	struct rte_ether_addr src; /**< tunnel: their source MAC (the uplink's) */
 	uint16_t owner;        /**< inbound: the worker that processes it (rte_ipsec allows one
 				*   thread at a time per inbound SA) */
 	uint8_t outbound;      /**< direction */
@@ -49,6 +52,16 @@ struct dp_ipsec {
 	 * (MP/SC rings, drained by that worker's vsw_ipsec_in_src). */
 	struct rte_ring *in_ring[VSW_MAX_WORKERS];
 };
+
+/** Writes the tunnel MACs of @p sa into the Ethernet header of frame @p m. */
+static inline void
+dp_ipsec_set_macs(struct rte_mbuf *m, const struct dp_ipsec_sa *sa)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	eh->dst_addr = sa->dst;
+	eh->src_addr = sa->src;
+}
 
 /** The inbound SA (index) of @p spi arriving on @p uplink in @p ip, or -1. */
 static inline int

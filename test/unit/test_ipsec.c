@@ -342,6 +342,10 @@ test_out_node(void **state)
 	ent[2].action = SPD_DISCARD;
 	dsa = (struct dp_ipsec_sa){ .esp = &out, .port = 0, .uplink = 1, .uplink_vid = 1,
 		.outbound = 1, .tunnel = 1 };
+	/* The node writes the snapshot's MACs, whatever the engine's template holds (its
+	 * source there is ...:ee, the snapshot's uplink address ...:ed). */
+	memcpy(dsa.dst.addr_bytes, "\x02\x00\x00\x00\x00\xfe", 6);
+	memcpy(dsa.src.addr_bytes, "\x02\x00\x00\x00\x00\xed", 6);
 	ip = (struct dp_ipsec){ .n_sa = 1, .sa = &dsa, .spd = spd_build(ent, 3, &e) };
 	assert_non_null(ip.spd);
 	p->s->ipsec = &ip;
@@ -369,7 +373,8 @@ test_out_node(void **state)
 		if (h[23] == IPPROTO_ESP) {
 			/* Outer header to the next hop from the tunnel's endpoints; the engine's
 			 * inbound SA gives back exactly what the VM sent. */
-			assert_memory_equal(h, "\x02\x00\x00\x00\x00\xfe", 6);
+			assert_memory_equal(h, "\x02\x00\x00\x00\x00\xfe\x02\x00\x00\x00\x00\xed",
+					12);
 			assert_memory_equal(h + 26, spec.local, 4);
 			assert_memory_equal(h + 30, spec.remote, 4);
 			n_esp++;
@@ -431,11 +436,13 @@ test_in_node(void **state)
 	spec.outbound = false;
 	spec.replay_win = 64;
 	memcpy(spec.local, (const uint8_t[]){ 192, 0, 2, 2 }, 4);
-	memcpy(spec.l2.dst_addr.addr_bytes, "\x02\x00\x00\x00\x00\x01", 6); /* the VM */
-	memcpy(spec.l2.src_addr.addr_bytes, "\x02\x00\x00\x00\x00\xee", 6); /* the uplink */
+	/* The engine's header is not what reaches the VM: the node writes the snapshot's. */
+	memset(&spec.l2, 0, sizeof(spec.l2));
 	assert_int_equal(esp_sa_create(&cr, &spec, &in, "$", &e), 0);
 	dsa = (struct dp_ipsec_sa){ .esp = &in, .port = 0, .uplink = 1, .port_vid = 1,
 		.owner = 0, .tunnel = 1 };
+	memcpy(dsa.dst.addr_bytes, "\x02\x00\x00\x00\x00\x01", 6);
+	memcpy(dsa.src.addr_bytes, "\x02\x00\x00\x00\x00\xee", 6);
 	memset(&ip, 0, sizeof(ip));
 	ip.n_sa = 1;
 	ip.sa = &dsa;
