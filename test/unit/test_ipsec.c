@@ -11,6 +11,7 @@
 
 #include "ipsec_cfg.h"
 #include "ipsec_dp.h"
+#include "ipsec_table.h"
 #include "ut_pipe.h"
 #include "vsw_node.h"
 #include "vsw_walk.h"
@@ -552,6 +553,90 @@ test_in_node(void **state)
 	esp_crypto_fini(&cr);
 }
 
+/* The sequence number of the ESP frame @p m (outer IPv4). */
+static uint32_t
+esp_seq(const struct rte_mbuf *m)
+{
+	const uint8_t *h = rte_pktmbuf_mtod(m, const uint8_t *) + 14 + 20 + 4;
+
+	return (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+}
+
+/*
+ * The running SA table across applies: kept SAs keep their engine state (sequence numbers
+ * go on), changed ones are made new and the old freed after the publish, a refused apply
+ * changes nothing, and a new outbound SA may not reuse a key.
+ */
+static void
+test_sa_table(void **state)
+{
+	static const uint8_t dst[4] = { 10, 1, 0, 5 };
+	struct ipsec_table t;
+	struct ipsec_table_plan pl;
+	struct cfg_ipsec c, c2;
+	struct ipsec_rsa *o, *in;
+	struct rte_mbuf *m;
+	struct ctrl_err e;
+	char buf[4096];
+	uint32_t i;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ipsec_doc(good_ipsec, &c, &e), 0);
+	assert_int_equal(ipsec_table_prepare(&t, &c, &pl, &e), 0);
+	assert_true(pl.fresh[0] && pl.fresh[1] && pl.n_gone == 0);
+	ipsec_table_commit(&t, &pl, &c);
+	ipsec_table_retire(&pl);
+	o = t.sa[0];
+	in = t.sa[1];
+	/* Three frames through the outbound SA: sequence numbers 1, 2, 3. */
+	for (i = 1; i <= 3; i++) {
+		m = vm_frame(dst, IPPROTO_TCP, 80);
+		assert_int_equal(esp_sa_process(&o->esp, &m, 1), 1);
+		assert_int_equal(esp_seq(m), i);
+		rte_pktmbuf_free(m);
+	}
+	/* The same document again (a renamed port would do too): both SAs kept, in state. */
+	assert_int_equal(ipsec_table_prepare(&t, &c, &pl, &e), 0);
+	assert_true(!pl.fresh[0] && !pl.fresh[1] && pl.n_gone == 0);
+	assert_ptr_equal(pl.sa[0], o);
+	ipsec_table_commit(&t, &pl, &c);
+	ipsec_table_retire(&pl);
+	m = vm_frame(dst, IPPROTO_TCP, 80);
+	assert_int_equal(esp_sa_process(&t.sa[0]->esp, &m, 1), 1);
+	assert_int_equal(esp_seq(m), 4);
+	rte_pktmbuf_free(m);
+	/* A new SPI with the same key for the outbound SA: refused, nothing changes. */
+	edit(buf, sizeof(buf), good_ipsec, "\"spi\": 4096", "\"spi\": 5000");
+	assert_int_equal(ipsec_doc(buf, &c2, &e), 0);
+	assert_int_equal(ipsec_table_prepare(&t, &c2, &pl, &e), -22);
+	assert_string_equal(e.path, "$.ipsec.sa[0].key");
+	assert_ptr_equal(t.sa[0], o);
+	ipsec_cfg_free(&c2);
+	/* A rekey (new SPI and key): a new outbound SA, the old one gone after the publish;
+	 * the inbound one kept. Aborted first: the table stays as it was. */
+	edit(buf, sizeof(buf), good_ipsec, "\"spi\": 4096, \"alg\": \"aes-gcm-128\", \"key\": "
+			"\"000102030405060708090a0b0c0d0e0f\"", "\"spi\": 5000, \"alg\": "
+			"\"aes-gcm-128\", \"key\": \"ff0102030405060708090a0b0c0d0e0f\"");
+	assert_int_equal(ipsec_doc(buf, &c2, &e), 0);
+	assert_int_equal(ipsec_table_prepare(&t, &c2, &pl, &e), 0);
+	assert_true(pl.fresh[0] && !pl.fresh[1] && pl.n_gone == 1 && pl.gone[0] == o);
+	ipsec_table_abort(&pl);
+	assert_ptr_equal(t.sa[0], o);
+	assert_int_equal(ipsec_table_prepare(&t, &c2, &pl, &e), 0);
+	ipsec_table_commit(&t, &pl, &c2);
+	ipsec_table_retire(&pl);
+	assert_ptr_equal(t.sa[1], in);
+	assert_int_equal(t.sa[0]->cfg.spi, 5000);
+	m = vm_frame(dst, IPPROTO_TCP, 80);
+	assert_int_equal(esp_sa_process(&t.sa[0]->esp, &m, 1), 1);
+	assert_int_equal(esp_seq(m), 1); /* a new key starts again */
+	rte_pktmbuf_free(m);
+	ipsec_table_fini(&t);
+	ipsec_cfg_free(&c);
+	ipsec_cfg_free(&c2);
+}
+
 int
 main(void)
 {
@@ -562,6 +647,7 @@ main(void)
 		cmocka_unit_test(test_cfg_bad_input_named),
 		cmocka_unit_test(test_out_node),
 		cmocka_unit_test(test_in_node),
+		cmocka_unit_test(test_sa_table),
 	};
 
 	ut_eal_init("ut_ipsec");

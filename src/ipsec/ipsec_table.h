@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VSW_IPSEC_TABLE_H
+#define VSW_IPSEC_TABLE_H
+
+/**
+ * @file
+ * The control thread's running SAs: each config SA with its engine SA (esp.h). An apply
+ * keeps the engine SA of every SA whose engine parameters (SPI, direction, mode, families,
+ * algorithm, keys, endpoints, ESN, window) did not change, so its sequence numbers and
+ * replay window go on; the others are made new, in the prepare phase, and the old ones
+ * freed after the publish that stops the workers using them.
+ *
+ * A new outbound SA starts its sequence numbers (AES-GCM: its nonces) at 1, so it may not
+ * reuse the key of another SA, running or in the same document: such a change is refused.
+ *
+ * Phases (ctrl_config_apply()): ipsec_table_prepare() (can fail, changes nothing), then
+ * ipsec_table_commit() or ipsec_table_abort(), and ipsec_table_retire() after the publish.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "esp.h"
+#include "ipsec_cfg.h"
+
+/** A running SA. */
+struct ipsec_rsa {
+	struct cfg_ipsec_sa cfg;  /**< its config */
+	struct esp_sa esp;        /**< its engine SA (state: sequence numbers, window) */
+};
+
+/** The running SAs. */
+struct ipsec_table {
+	struct esp_crypto cr;     /**< the crypto devices, made with the first SA */
+	bool cr_up;               /**< cr is initialised */
+	uint32_t n;               /**< entries in sa[] */
+	struct ipsec_rsa **sa;    /**< by the running config's SA index */
+};
+
+/** What one apply does to the table. */
+struct ipsec_table_plan {
+	uint32_t n;               /**< entries in sa[] and fresh[] */
+	struct ipsec_rsa **sa;    /**< the next SAs, by the next config's index */
+	uint8_t *fresh;           /**< per entry: made by this plan */
+	uint32_t n_gone;          /**< entries in gone[] */
+	struct ipsec_rsa **gone;  /**< running SAs the next config does not keep */
+};
+
+/**
+ * The SAs of @p next in @p pl: running ones kept, the others made (crypto devices first,
+ * with the first SA ever). @return 0, or a negative errno with @p e (-EINVAL naming
+ * "$.ipsec.sa[i].key" for a reused key, -ENOMEM). Nothing running changes.
+ */
+int ipsec_table_prepare(struct ipsec_table *t, const struct cfg_ipsec *next,
+		struct ipsec_table_plan *pl, struct ctrl_err *e);
+
+/**
+ * Makes @p pl's SAs (prepared for @p next) the running ones, with @p next's config (cannot
+ * fail); the gone ones stay in @p pl.
+ */
+void ipsec_table_commit(struct ipsec_table *t, struct ipsec_table_plan *pl,
+		const struct cfg_ipsec *next);
+
+/** After the publish: frees the SAs @p pl took out of service, and @p pl. */
+void ipsec_table_retire(struct ipsec_table_plan *pl);
+
+/** A refused apply: frees what @p pl made, and @p pl; the table is as it was. */
+void ipsec_table_abort(struct ipsec_table_plan *pl);
+
+/** Frees every SA and the crypto devices (at exit; no worker runs). */
+void ipsec_table_fini(struct ipsec_table *t);
+
+#endif
