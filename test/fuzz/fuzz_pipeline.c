@@ -3,7 +3,10 @@
  * The whole datapath graph on arbitrary frames (ut_pipe: every node, the real snapshot
  * builder, learning). Input: one byte choosing the switch (plain access/trunk ports with the
  * flow cache; the same without it; ports with guards, spoofing control, storm limit, private
- * VLANs and mirroring), then frames as [ingress port byte][length, 2 bytes][bytes].
+ * VLANs and mirroring; a VM port and an uplink with IPsec: an AES-GCM tunnel SA each way, the
+ * VM's TCP protected both ways), then frames as [ingress port byte][length, 2 bytes][bytes].
+ * The ESP input path (vsw_ipsec_in, the engine, vsw_ipsec_check) sees whatever the uplink
+ * gets; the seed corpus holds a valid ESP frame of the inbound SA.
  * Checked inside: every frame ends in an output or the drop node (from its trace), no mbuf
  * outlives the input, the counters account for every frame.
  */
@@ -12,7 +15,9 @@
 #include <rte_ring.h>
 
 #include "fuzz_common.h"
+#include "ipsec_dp.h"
 #include "ut_pipe.h"
+#include "vsw_node.h"
 #include "vsw_meta.h"
 
 #define FUZZ_FRAMES 64
@@ -38,11 +43,70 @@ static const char *const configs[] = {
 	"{\"name\": \"b\", \"type\": \"dpdk\", \"devargs\": \"net_null1\", \"pvlan\": {\"mode\": \"isolated\", \"secondary\": 201}},"
 	"{\"name\": \"p\", \"type\": \"dpdk\", \"devargs\": \"net_null2\", \"pvlan\": {\"mode\": \"promiscuous\"}},"
 	"{\"name\": \"m\", \"type\": \"dpdk\", \"devargs\": \"net_null3\", \"mirror\": \"destination\"}]}",
+	/* IPsec: ipsec_setup() gives vm and nic their SAs and SPD. */
+	"{\"ports\": ["
+	"{\"name\": \"vm\", \"type\": \"dpdk\", \"devargs\": \"net_null0\"},"
+	"{\"name\": \"nic\", \"type\": \"dpdk\", \"devargs\": \"net_null1\"}]}",
 };
+#define IPSEC_CONFIG 3
 #define N_CONFIGS (sizeof(configs) / sizeof(configs[0]))
 
 static struct ut_pipe *pipes[N_CONFIGS];
 static rte_node_t drop_id;
+
+/* The IPsec pipe's engine, SAs and snapshot part (they live as long as the process). */
+static struct esp_crypto ip_cr;
+static struct esp_sa ip_esp[2];
+static struct dp_ipsec_sa ip_sa[2];
+static struct dp_ipsec_spi ip_spi = { .spi = 0x3000, .uplink = 1, .sa = 0 };
+static struct dp_ipsec ip;
+
+/* SA 0 inbound (SPI 0x3000, 192.0.2.1 -> .2), SA 1 outbound (0x3001, .2 -> .1), both
+ * AES-GCM-128 tunnels between vm (0) and nic (1); the SPD protects the VM's TCP. */
+static void
+ipsec_setup(struct ut_pipe *p)
+{
+	struct esp_sa_spec s = { .spi = 0x3000, .tunnel = true, .family = 4, .tun_family = 4,
+		.local = { 192, 0, 2, 2 }, .remote = { 192, 0, 2, 1 }, .alg = ESP_AES_GCM_128,
+		.salt = { 0xa1, 0xb2, 0xc3, 0xd4 }, .replay_win = 64 };
+	struct spd_entry ent[2];
+	struct ctrl_err e;
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		s.key[i] = (uint8_t)(i + 1);
+	FUZZ_CHECK(esp_crypto_init(&ip_cr, 4, SOCKET_ID_ANY, &e) == 0);
+	FUZZ_CHECK(esp_sa_create(&ip_cr, &s, &ip_esp[0], "$", &e) == 0);
+	s.spi = 0x3001;
+	s.outbound = true;
+	s.replay_win = 0;
+	for (i = 0; i < 16; i++)
+		s.key[i] = (uint8_t)(i + 17);
+	FUZZ_CHECK(esp_sa_create(&ip_cr, &s, &ip_esp[1], "$", &e) == 0);
+	memset(ent, 0, sizeof(ent));
+	for (i = 0; i < 2; i++) {
+		ent[i].sel.dir = i == 0 ? CFG_ACL_IN : CFG_ACL_OUT;
+		ent[i].sel.protocol = 6;
+		ent[i].sel.lport[1] = ent[i].sel.rport[1] = 65535;
+		ent[i].action = SPD_PROTECT;
+		ent[i].sa = (uint16_t)i;
+	}
+	ip_sa[0] = (struct dp_ipsec_sa){ .esp = &ip_esp[0], .port = 0, .uplink = 1,
+		.port_vid = 1, .tunnel = 1 };
+	ip_sa[1] = (struct dp_ipsec_sa){ .esp = &ip_esp[1], .port = 0, .uplink = 1,
+		.uplink_vid = 1, .outbound = 1, .tunnel = 1 };
+	memcpy(ip_sa[0].dst.addr_bytes, "\x02\x00\x00\x00\x00\x01", 6);
+	memcpy(ip_sa[1].dst.addr_bytes, "\x02\x00\x00\x00\x00\xfe", 6);
+	memcpy(ip_sa[0].src.addr_bytes, "\x02\x00\x00\x00\x00\xee", 6);
+	ip_sa[1].src = ip_sa[0].src;
+	ip = (struct dp_ipsec){ .n_sa = 2, .sa = ip_sa, .spd = spd_build(ent, 2, &e),
+		.n_in_spi = 1, .in_spi = &ip_spi };
+	FUZZ_CHECK(ip.spd != NULL);
+	p->s->ipsec = &ip;
+	p->s->port[0].ipsec_out = p->s->port[0].ipsec_check = 1;
+	p->s->port[1].ipsec_in = 1;
+	vsw_arc_build(p->s);
+}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -58,6 +122,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	for (i = 0; i < N_CONFIGS; i++)
 		pipes[i] = ut_pipe_new(configs[i]);
+	ipsec_setup(pipes[IPSEC_CONFIG]);
 	drop_id = rte_node_from_name("vsw_drop");
 	return 0;
 }
