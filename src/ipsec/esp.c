@@ -368,6 +368,27 @@ esp_finish(const struct esp_sa *sa, struct rte_mbuf *m)
 	return true;
 }
 
+uint64_t
+esp_sa_process_idx(struct esp_sa *sa, struct rte_mbuf **pkts, const uint8_t *idx, uint16_t n)
+{
+	struct rte_mbuf *m[ESP_IDX_MAX];
+	uint16_t i, ok, k = 0;
+	uint64_t done = 0;
+
+	RTE_ASSERT(n <= ESP_IDX_MAX);
+	for (i = 0; i < n; i++)
+		m[i] = pkts[idx[i]];
+	ok = esp_sa_process(sa, m, n);
+	/* esp_sa_process() keeps the order of the frames it took: walk both lists. */
+	for (i = 0; i < n && k < ok; i++) {
+		if (m[k] == pkts[idx[i]]) {
+			done |= UINT64_C(1) << i;
+			k++;
+		}
+	}
+	return done;
+}
+
 uint16_t
 esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n)
 {

@@ -113,4 +113,15 @@ void esp_sa_free(struct esp_sa *sa);
  */
 uint16_t esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n);
 
+/** Most frames esp_sa_process_idx() takes. */
+#define ESP_IDX_MAX 64
+
+/**
+ * esp_sa_process() on the @p n frames of @p pkts whose indexes @p idx lists (at most
+ * ESP_IDX_MAX), leaving @p pkts in its order. @return bit i set when frame pkts[idx[i]]
+ * succeeded.
+ */
+uint64_t esp_sa_process_idx(struct esp_sa *sa, struct rte_mbuf **pkts, const uint8_t *idx,
+		uint16_t n);
+
 #endif

@@ -22,7 +22,7 @@
 #include "vsw_node.h"
 
 /* Most frames the source node takes from its ring in one walk. */
-#define IN_SRC_BURST 64
+#define IN_SRC_BURST ESP_IDX_MAX
 
 static bool
 ipsec_in_enabled(const struct dp_snap *s, uint16_t port)
@@ -70,20 +70,15 @@ ipsec_in_sa(const struct dp_snap *s, uint16_t k, struct rte_mbuf **pkts, const u
 		uint16_t n, uint16_t *next)
 {
 	const struct dp_ipsec_sa *sa = &s->ipsec->sa[k];
-	struct rte_mbuf *m[IN_SRC_BURST];
-	uint16_t i, ok, j = 0;
+	uint64_t ok = esp_sa_process_idx(sa->esp, pkts, idx, n);
+	uint16_t i;
 
-	for (i = 0; i < n; i++)
-		m[i] = pkts[idx[i]];
-	ok = esp_sa_process(sa->esp, m, n);
-	/* The engine keeps the order of the frames it took: walk both lists. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *f = pkts[idx[i]];
 
-		if (j < ok && m[j] == f) {
+		if ((ok >> i) & 1) {
 			struct vsw_meta *md = vsw_meta(f);
 
-			j++;
 			if (sa->tunnel)
 				dp_ipsec_set_macs(f, sa);
 			md->out_port = sa->port;

@@ -27,18 +27,13 @@ static uint16_t
 ipsec_out_sa(const struct dp_snap *s, const struct dp_ipsec_sa *sa, struct rte_mbuf **pkts,
 		const uint8_t *idx, uint16_t n, uint16_t *next)
 {
-	struct rte_mbuf *m[DP_BURST];
-	uint16_t i, ok, k = 0, dropped = 0;
+	uint64_t ok = esp_sa_process_idx(sa->esp, pkts, idx, n);
+	uint16_t i, dropped = 0;
 
-	for (i = 0; i < n; i++)
-		m[i] = pkts[idx[i]];
-	ok = esp_sa_process(sa->esp, m, n);
-	/* The engine keeps the order of the frames it took: walk both lists. */
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *f = pkts[idx[i]];
 
-		if (k < ok && m[k] == f) {
-			k++;
+		if ((ok >> i) & 1) {
 			if (!sa->tunnel) {
 				next[idx[i]] = DP_NEXT_CONT;
 				continue;

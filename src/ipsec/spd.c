@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_errno.h>
 #include <rte_malloc.h>
 
 #include "acl_build.h"
@@ -16,11 +15,7 @@ static int
 spd_ctx(struct ipsec_spd *spd, const struct spd_entry *e, uint32_t n, int dir,
 		struct ctrl_err *err)
 {
-	static unsigned int seq;
 	uint32_t want = dir == DP_ACL_IN ? CFG_ACL_IN : CFG_ACL_OUT, i, k = 0;
-	struct rte_acl_param prm = { 0 };
-	struct rte_acl_config cfg = { 0 };
-	char name[RTE_ACL_NAMESIZE];
 	struct spd_rule r;
 	int rc;
 
@@ -28,15 +23,9 @@ spd_ctx(struct ipsec_spd *spd, const struct spd_entry *e, uint32_t n, int dir,
 		k += (e[i].sel.dir & want) != 0;
 	if (k == 0)
 		return 0;
-	snprintf(name, sizeof(name), "vsw_spd%d_%u", dir, seq++);
-	prm.name = name;
-	prm.socket_id = SOCKET_ID_ANY;
-	prm.rule_size = RTE_ACL_RULE_SZ(DP_ACL_NUM_FIELDS);
-	prm.max_rule_num = k;
-	spd->ctx[dir] = rte_acl_create(&prm);
+	spd->ctx[dir] = acl_ctx_new("spd", dir, k, "$.ipsec.spd", err);
 	if (spd->ctx[dir] == NULL)
-		return (rte_errno == ENOMEM ? ctrl_nomem : ctrl_errf)(err, "$.ipsec.spd",
-				"cannot create an SPD classifier: %s", rte_strerror(rte_errno));
+		return ctrl_err_rc(err, -EINVAL);
 	for (i = 0; i < n; i++) {
 		if (!(e[i].sel.dir & want))
 			continue;
@@ -55,14 +44,7 @@ spd_ctx(struct ipsec_spd *spd, const struct spd_entry *e, uint32_t n, int dir,
 					"adding the entry: %s", strerror(-rc));
 		}
 	}
-	cfg.num_categories = 1;
-	cfg.num_fields = DP_ACL_NUM_FIELDS;
-	memcpy(cfg.defs, dp_acl_fields, sizeof(dp_acl_fields));
-	rc = rte_acl_build(spd->ctx[dir], &cfg);
-	if (rc != 0)
-		return (rc == -ENOMEM ? ctrl_nomem : ctrl_errf)(err, "$.ipsec.spd",
-				"building the SPD classifier: %s", strerror(-rc));
-	return 0;
+	return acl_ctx_finish(spd->ctx[dir], 1, "$.ipsec.spd", err);
 }
 
 struct ipsec_spd *

@@ -105,18 +105,52 @@ acl_rule_fields(struct rte_acl_field *f, const struct cfg_acl *r, uint16_t port)
 	f[DP_ACL_F_RPORT].mask_range.u16 = r->rport[1];
 }
 
+struct rte_acl_ctx *
+acl_ctx_new(const char *what, int dir, uint32_t n, const char *path, struct ctrl_err *e)
+{
+	static unsigned int seq;
+	struct rte_acl_param prm = { 0 };
+	char name[RTE_ACL_NAMESIZE];
+	struct rte_acl_ctx *ctx;
+
+	snprintf(name, sizeof(name), "vsw_%s%d_%u", what, dir, seq++);
+	prm.name = name;
+	prm.socket_id = SOCKET_ID_ANY;
+	prm.rule_size = RTE_ACL_RULE_SZ(DP_ACL_NUM_FIELDS);
+	prm.max_rule_num = n;
+	ctx = rte_acl_create(&prm);
+	if (ctx == NULL)
+		(rte_errno == ENOMEM ? ctrl_nomem : ctrl_errf)(e, path,
+				"cannot create a classifier: %s", rte_strerror(rte_errno));
+	return ctx;
+}
+
+int
+acl_ctx_finish(struct rte_acl_ctx *ctx, uint32_t categories, const char *path,
+		struct ctrl_err *e)
+{
+	struct rte_acl_config cfg = { 0 };
+	int rc;
+
+	cfg.num_categories = categories;
+	cfg.num_fields = DP_ACL_NUM_FIELDS;
+	memcpy(cfg.defs, dp_acl_fields, sizeof(dp_acl_fields));
+	rc = rte_acl_build(ctx, &cfg);
+	if (rc == 0)
+		return 0;
+	/* -ENOMEM: the trie did not fit in memory, the rules may be fine. */
+	return (rc == -ENOMEM ? ctrl_nomem : ctrl_errf)(e, path, "building the classifier: %s",
+			strerror(-rc));
+}
+
 /* A context for direction @p dir holding the rules of @p doc that have it. NULL: none. */
 static int
 acl_ctx(struct dp_acl_set *a, const struct vsw_config *doc, const int16_t *slot_of, int dir,
 		struct ctrl_err *e)
 {
-	static unsigned int seq;
 	uint32_t pos_of_port[VSW_MAX_PORTS] = { 0 };
-	struct rte_acl_param prm = { 0 };
-	struct rte_acl_config cfg = { 0 };
 	uint32_t want = dir == DP_ACL_IN ? CFG_ACL_IN : CFG_ACL_OUT, i, n = 0;
 	struct rte_acl_ctx *ctx;
-	char name[RTE_ACL_NAMESIZE];
 	struct acl_rule ar;
 	int rc;
 
@@ -124,15 +158,9 @@ acl_ctx(struct dp_acl_set *a, const struct vsw_config *doc, const int16_t *slot_
 		n += (doc->acl[i].dir & want) != 0;
 	if (n == 0)
 		return 0;
-	snprintf(name, sizeof(name), "vsw_acl%u_%u", dir, seq++);
-	prm.name = name;
-	prm.socket_id = SOCKET_ID_ANY;
-	prm.rule_size = RTE_ACL_RULE_SZ(DP_ACL_NUM_FIELDS);
-	prm.max_rule_num = n;
-	ctx = rte_acl_create(&prm);
+	ctx = acl_ctx_new("acl", dir, n, "$.acl", e);
 	if (ctx == NULL)
-		return (rte_errno == ENOMEM ? ctrl_nomem : ctrl_errf)(e, "$.acl",
-				"cannot create an ACL context: %s", rte_strerror(rte_errno));
+		return ctrl_err_rc(e, -EINVAL);
 	for (i = 0; i < doc->n_acl; i++) {
 		const struct cfg_acl *r = &doc->acl[i];
 		uint16_t port = slot_of != NULL ? (uint16_t)slot_of[r->port_idx] : r->port_idx;
@@ -159,15 +187,10 @@ acl_ctx(struct dp_acl_set *a, const struct vsw_config *doc, const int16_t *slot_
 			return ctrl_errf(e, "$.acl", "adding rule %u: %s", i, strerror(-rc));
 		}
 	}
-	cfg.num_categories = DP_ACL_CATEGORIES;
-	cfg.num_fields = DP_ACL_NUM_FIELDS;
-	memcpy(cfg.defs, dp_acl_fields, sizeof(dp_acl_fields));
-	rc = rte_acl_build(ctx, &cfg);
+	rc = acl_ctx_finish(ctx, DP_ACL_CATEGORIES, "$.acl", e);
 	if (rc != 0) {
 		rte_acl_free(ctx);
-		/* -ENOMEM: the trie did not fit in memory, the rules may be fine. */
-		return (rc == -ENOMEM ? ctrl_nomem : ctrl_errf)(e, "$.acl",
-				"building the classifier: %s", strerror(-rc));
+		return rc;
 	}
 	a->ctx[dir] = ctx;
 	return 0;

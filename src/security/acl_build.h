@@ -35,6 +35,20 @@
  */
 void acl_rule_fields(struct rte_acl_field *f, const struct cfg_acl *r, uint16_t port);
 
+/**
+ * An empty rte_acl context for @p n rules of the ACL vocabulary (struct dp_acl_key), named
+ * after @p what and direction @p dir. @return it, or NULL with @p e naming @p path.
+ */
+struct rte_acl_ctx *acl_ctx_new(const char *what, int dir, uint32_t n, const char *path,
+		struct ctrl_err *e);
+
+/**
+ * Builds context @p ctx (its rules added) with @p categories result categories.
+ * @return 0, or a negative errno with @p e naming @p path (-ENOMEM: the trie does not fit).
+ */
+int acl_ctx_finish(struct rte_acl_ctx *ctx, uint32_t categories, const char *path,
+		struct ctrl_err *e);
+
 /** Priority of rule @p r, the @p pos-th rule of its port. */
 int32_t acl_rule_priority(const struct cfg_acl *r, uint32_t pos);
 
