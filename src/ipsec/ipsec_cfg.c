@@ -419,16 +419,13 @@ ipsec_cfg_free(struct cfg_ipsec *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Index of the port named @p name in @p doc, or -1. */
+/* Index of the port named @p name in @p doc, or -1 (cfg_port_find()). */
 static int
 port_find(const struct vsw_config *doc, const char *name)
 {
-	uint32_t i;
+	const struct cfg_port *p = cfg_port_find(doc, name);
 
-	for (i = 0; i < doc->n_ports; i++)
-		if (cfg_port_used(&doc->ports[i]) && strcmp(doc->ports[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	return p != NULL ? (int)(p - doc->ports) : -1;
 }
 
 /* Error at key @p key of SA @p i. */
