@@ -11,6 +11,8 @@
 
 #include "api.h"
 #include "acl_api.h"
+#include "ipsec_api.h"
+#include "ipsec_cfg.h"
 #include "trace_api.h"
 #include "persist.h"
 #include "vsw_log.h"
@@ -212,11 +214,14 @@ api_version(struct vsw_api *a, json_t *p, struct rpc_error *err)
 			"uptime_s", (json_int_t)((rte_rdtsc() - a->started) / a->c->tsc_hz));
 }
 
+/* The running document as the API shows it: IPsec keys hidden. */
 static json_t *
 api_config_get(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
 	json_t *doc = cfg_emit(&a->c->cfg);
 
+	if (doc != NULL && json_object_get(doc, "ipsec") != NULL)
+		json_object_set_new(doc, "ipsec", ipsec_cfg_emit(&a->c->cfg.ipsec, true));
 	return doc != NULL ? doc : rpc_errf(err, RPC_INTERNAL, NULL, "out of memory");
 }
 
@@ -232,6 +237,8 @@ config_doc(struct vsw_api *a, json_t *p)
 	for (i = 0; i < RTE_DIM(keep); i++)
 		if (json_object_get(doc, keep[i]) == NULL)
 			json_object_set(doc, keep[i], json_object_get(cur, keep[i]));
+	/* What config.get showed applies back: hidden keys are the running SAs'. */
+	ipsec_cfg_unhide(json_object_get(doc, "ipsec"), &a->c->cfg.ipsec);
 	json_decref(cur);
 	return doc;
 }
@@ -552,6 +559,7 @@ api_log_level(struct vsw_api *a, json_t *p, struct rpc_error *err)
 }
 
 #define NAME_P { "name", A_STR, true, "port name" }
+#define SA_P { "name", A_STR, true, "SA name" }
 #define VLAN_P(what) { "vlan", A_INT, false, what, 1, DP_VLAN_MAX }
 #define END_P { NULL }
 
@@ -604,6 +612,31 @@ static const struct api_method methods[] = {
 	{ "acl.meter", acl_api_meter, false, false, "metering report: bytes and frames per "
 	  "meter rule and direction, per port", { { "port", A_STR, false, "only this port" },
 	  END_P } },
+	{ "ipsec.sa.list", ipsec_api_sa_list, false, false, "IPsec SAs: where each runs and "
+	  "why, counters, lifetime use (keys hidden)",
+	  { { "port", A_STR, false, "only this VM port's" }, END_P } },
+	{ "ipsec.sa.show", ipsec_api_sa_show, false, false, "one IPsec SA (keys hidden)",
+	  { SA_P, END_P } },
+	{ "ipsec.sa.add", ipsec_api_sa_add, true, true, "add an IPsec SA: params are an SA "
+	  "object as in the config's \"ipsec\".\"sa\"", { SA_P,
+	  { "port", A_STR, true, "the VM port" }, { "direction", A_STR, true, "in or out" },
+	  END_P } },
+	{ "ipsec.sa.del", ipsec_api_sa_del, true, false, "remove an IPsec SA (no SPD entry may "
+	  "name it)", { SA_P, END_P } },
+	{ "ipsec.spd.list", ipsec_api_spd_list, false, false, "IPsec policy entries in order",
+	  { { "port", A_STR, false, "only this VM port's" }, END_P } },
+	{ "ipsec.spd.add", ipsec_api_spd_add, true, true, "insert an IPsec policy entry: params "
+	  "are an entry as in the config's \"ipsec\".\"spd\"",
+	  { { "index", A_INT, false, "its place (default: last)", 0, SPD_MAX_ENTRIES },
+	    { "port", A_STR, true, "the VM port" }, { "direction", A_STR, true, "in or out" },
+	    { "action", A_STR, true, "protect, bypass or discard" }, END_P } },
+	{ "ipsec.spd.set", ipsec_api_spd_set, true, true, "change an IPsec policy entry in one "
+	  "apply (e.g. its \"sa\", to rekey): params are the fields to change",
+	  { { "index", A_INT, true, "its index in ipsec.spd.list", 0, SPD_MAX_ENTRIES },
+	    END_P } },
+	{ "ipsec.spd.del", ipsec_api_spd_del, true, false, "remove an IPsec policy entry",
+	  { { "index", A_INT, true, "its index in ipsec.spd.list", 0, SPD_MAX_ENTRIES },
+	    END_P } },
 	{ "stats.get", api_stats_get, false, false, "counters: ports, queues, workers, drop "
 	  "reasons, MAC table", { { "reset", A_BOOL, false, "then start counting from zero" },
 	  END_P } },
@@ -696,7 +729,10 @@ api_handle(void *ctx, const char *method, json_t *params, const struct rpc_peer 
 		res = m->fn(a, params, err);
 	}
 	if (m->mutates) {
-		args = json_dumps(params, JSON_COMPACT);
+		json_t *shown = ipsec_cfg_redact(params); /* never a key in the log */
+
+		args = shown != NULL ? json_dumps(shown, JSON_COMPACT) : NULL;
+		json_decref(shown);
 		if (res != NULL)
 			VSW_LOG(NOTICE, "api: uid %u pid %d: %s %.300s: ok\n", (unsigned int)peer->uid,
 					(int)peer->pid, m->name, args != NULL ? args : "");

@@ -170,6 +170,17 @@ struct cfg_fdb {
 	uint16_t port_idx;       /**< resolved port index (cfg_check) */
 };
 
+struct cfg_ipsec_sa;
+struct cfg_ipsec_spd;
+
+/** The "ipsec" section (its entries: ipsec_cfg.h). */
+struct cfg_ipsec {
+	uint32_t n_sa;               /**< entries in sa[] */
+	uint32_t n_spd;              /**< entries in spd[] */
+	struct cfg_ipsec_sa *sa;     /**< "sa" (malloc'd) */
+	struct cfg_ipsec_spd *spd;   /**< "spd" (malloc'd) */
+};
+
 /** A whole configuration document. */
 struct vsw_config {
 	struct cfg_dpdk dpdk;        /**< "dpdk" */
@@ -182,6 +193,7 @@ struct vsw_config {
 	struct cfg_fdb *fdb;         /**< "fdb" (malloc'd, n_fdb entries) */
 	uint32_t n_acl;              /**< entries in acl */
 	struct cfg_acl *acl;         /**< "acl" (malloc'd, n_acl entries) */
+	struct cfg_ipsec ipsec;      /**< "ipsec": port_idx and uplink_idx as for acl */
 };
 
 /**

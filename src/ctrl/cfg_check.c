@@ -8,6 +8,7 @@
 #include "cfg_policy.h"
 #include "cfg_schema.h"
 #include "fdb.h"
+#include "ipsec_cfg.h"
 #include "vsw_log.h"
 
 static bool
@@ -228,5 +229,7 @@ cfg_check(struct vsw_config *c, struct ctrl_err *e)
 			return rc;
 	}
 	rc = check_fdb_dups(c, e);
-	return rc != 0 ? rc : cfg_check_policy(c, e);
+	if (rc == 0)
+		rc = cfg_check_policy(c, e);
+	return rc != 0 ? rc : ipsec_cfg_check(&c->ipsec, c, "$.ipsec", e);
 }

@@ -8,6 +8,7 @@
 #include "cfg.h"
 #include "cfg_policy.h"
 #include "cfg_schema.h"
+#include "ipsec_cfg.h"
 
 static const char *const port_types[] = { "dpdk", "vhost-user", NULL };
 static const char *const vhost_modes[] = { "server", "client", NULL };
@@ -441,6 +442,21 @@ emit_fdb(const void *obj)
 	return a;
 }
 
+static int
+parse_ipsec(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	return ipsec_cfg_parse(v, &((struct vsw_config *)obj)->ipsec, path, e);
+}
+
+/* With its keys (the running-config file is mode 0600; config.get hides them). */
+static json_t *
+emit_ipsec(const void *obj)
+{
+	const struct cfg_ipsec *ip = &((const struct vsw_config *)obj)->ipsec;
+
+	return ip->n_sa == 0 && ip->n_spd == 0 ? NULL : ipsec_cfg_emit(ip, false);
+}
+
 static const struct cfg_item top_items[] = {
 	{ .key = "dpdk", .type = CFG_T_FUNC, .fn = parse_dpdk, .emit = emit_dpdk,
 	  .help = "EAL settings" },
@@ -454,6 +470,8 @@ static const struct cfg_item top_items[] = {
 	  .help = "static MAC entries" },
 	{ .key = "acl", .type = CFG_T_FUNC, .fn = cfg_parse_acl, .emit = cfg_emit_acl,
 	  .live = true, .help = "port ACL rules" },
+	{ .key = "ipsec", .type = CFG_T_FUNC, .fn = parse_ipsec, .emit = emit_ipsec,
+	  .live = true, .help = "IPsec security associations and policy (doc/ipsec.md)" },
 	CFG_ITEM_END
 };
 
@@ -536,6 +554,7 @@ cfg_free(struct vsw_config *c)
 	free(c->acl);
 	c->acl = NULL;
 	c->n_acl = 0;
+	ipsec_cfg_free(&c->ipsec);
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include "ctrl.h"
 #include "snap.h"
+#include "vsw_node.h"
 #include "vsw_graph.h"
 #include "vsw_log.h"
 
@@ -113,6 +114,8 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 	}
 	if (ctrl_workers_create(c, e) != 0)
 		goto fail;
+	if (ipsec_ctl_init(&c->ipsec, c->n_workers, e) != 0)
+		goto fail;
 	rc = trace_init(c);
 	if (rc != 0) {
 		ctrl_errf(e, "$.dpdk.memory_mb", "cannot set up packet tracing: %s", strerror(-rc));
@@ -132,8 +135,15 @@ ctrl_snap_prepare(struct vsw_ctrl *c, struct ctrl_err *e)
 {
 	struct dp_snap *s = snap_build(&c->cfg, c->ports, c->n_workers, c->gen + 1, e);
 
-	if (s != NULL)
-		s->acl = c->acl;
+	if (s == NULL)
+		return NULL;
+	s->acl = c->acl;
+	if (ipsec_snap_build(&c->ipsec, &c->cfg.ipsec, &c->cfg, c->ports, s, e) != 0) {
+		snap_free(s);
+		return NULL;
+	}
+	if (s->ipsec != NULL)
+		vsw_arc_build(s); /* again, with the ports' IPsec nodes */
 	return s;
 }
 
@@ -282,6 +292,7 @@ ctrl_fini(struct vsw_ctrl *c)
 	}
 	snap_free(c->sh.snap);
 	c->sh.snap = NULL;
+	ipsec_ctl_fini(&c->ipsec);
 	dp_fdb_free(c->fdb);
 	c->fdb = NULL;
 	acl_set_free(c->acl);

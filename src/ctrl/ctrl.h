@@ -20,6 +20,7 @@
 #include "cfg.h"
 #include "conn.h"
 #include "fdb.h"
+#include "ipsec_ctl.h"
 #include "mem.h"
 #include "port.h"
 #include "trace_ctl.h"
@@ -48,6 +49,7 @@ struct vsw_ctrl {
 	uint64_t next_stats;                  /**< TSC of the next periodic statistics print */
 	bool running;                         /**< workers launched */
 	struct trace_state trace;             /**< packet trace and dry run (trace_ctl.h) */
+	struct ipsec_ctl ipsec;               /**< IPsec SAs, SPD, handoff rings (ipsec_ctl.h) */
 };
 
 /**

@@ -251,7 +251,8 @@ fdb_sync(struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *p
 
 /* The report of what an apply changes. */
 static json_t *
-plan_report(const struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl)
+plan_report(const struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl,
+		bool ipsec_changed)
 {
 	json_t *add = json_array(), *del = json_array(), *reo = json_array(), *live = json_array();
 	uint32_t i, fdb_add = 0, fdb_del = 0;
@@ -273,29 +274,22 @@ plan_report(const struct vsw_ctrl *c, const struct vsw_config *next, const struc
 		fdb_add += !fdb_has(&c->cfg, pl->cur_ix, &next->fdb[i]);
 	for (i = 0; i < c->cfg.n_fdb; i++)
 		fdb_del += !fdb_has(next, pl->next_ix, &c->cfg.fdb[i]);
-	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:b, s:b}", "ports_added", add,
+	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:b, s:b, s:b}", "ports_added", add,
 			"ports_removed", del, "ports_reopened", reo, "ports_changed", live,
 			"fdb_added", fdb_add, "fdb_removed", fdb_del,
 			"switch_changed", c->cfg.sw.fdb_aging_s != next->sw.fdb_aging_s ||
 			c->cfg.sw.stats_interval_s != next->sw.stats_interval_s ||
 			c->cfg.sw.flow_cache != next->sw.flow_cache ||
 			c->cfg.sw.acl_flow_timeout_s != next->sw.acl_flow_timeout_s,
-			"acl_changed", !cfg_acl_equal(&c->cfg, next));
+			"acl_changed", !cfg_acl_equal(&c->cfg, next), "ipsec_changed", ipsec_changed);
 }
 
-/*
- * Whether the classifier must be rebuilt: the rules changed, or ports they name may get
- * other slots (added, removed, reopened).
- */
+/* Whether ports get other slots (added, removed, reopened). */
 static bool
-acl_rebuild(const struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl)
+slots_move(const struct vsw_config *next, const struct plan *pl)
 {
 	uint32_t i;
 
-	if (!cfg_acl_equal(&c->cfg, next))
-		return true;
-	if (next->n_acl == 0)
-		return false;
 	for (i = 0; i < RTE_DIM(pl->op); i++)
 		if (pl->op[i] == OP_DEL || pl->op[i] == OP_REOPEN)
 			return true;
@@ -303,6 +297,14 @@ acl_rebuild(const struct vsw_ctrl *c, const struct vsw_config *next, const struc
 		if (pl->added[i])
 			return true;
 	return false;
+}
+
+static bool
+acl_rebuild(const struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl)
+{
+	if (!cfg_acl_equal(&c->cfg, next))
+		return true;
+	return next->n_acl > 0 && slots_move(next, pl);
 }
 
 /* What an apply prepares before it changes anything, and what it stages for the commit. */
@@ -316,6 +318,7 @@ struct prep {
 	struct cfg_acl *old_r;       /* staged: the running rules before */
 	uint32_t old_n;              /* staged: their count */
 	struct cfg_switch old_sw;    /* staged: the switch keys before */
+	struct ipsec_ctl_prep ip;    /* the IPsec section's SAs and SPD (ipsec_ctl.h) */
 };
 
 /* Copies of the rules and static MAC entries of @p next (phase 2: allocations only). */
@@ -359,6 +362,7 @@ prep_stage(struct vsw_ctrl *c, const struct vsw_config *next, struct prep *pr)
 		pr->acl = NULL;
 		pr->acl_r = NULL;
 	}
+	ipsec_ctl_stage(&c->ipsec, &c->cfg.ipsec, &pr->ip);
 	pr->staged = true;
 }
 
@@ -376,6 +380,7 @@ prep_unstage(struct vsw_ctrl *c, struct prep *pr)
 		c->cfg.acl = pr->old_r;
 		c->cfg.n_acl = pr->old_n;
 	}
+	ipsec_ctl_unstage(&c->ipsec, &c->cfg.ipsec, &pr->ip);
 	pr->staged = false;
 }
 
@@ -386,6 +391,7 @@ prep_free(struct prep *pr)
 	acl_set_free(pr->acl);
 	free(pr->acl_r);
 	free(pr->fdb);
+	ipsec_ctl_abort(&pr->ip);
 }
 
 /* After the publish that dropped @p old: carries unchanged rules' counts, frees the old set. */
@@ -458,15 +464,18 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	}
 	if (rc == 0)
 		rc = prep_lists(next, pl, &pr, e);
+	if (rc == 0)
+		rc = ipsec_ctl_prepare(&c->ipsec, &c->cfg.ipsec, &next->ipsec, pl->slot_of,
+				slots_move(next, pl), &pr.ip, e);
 	if (rc != 0 || dry_run) {
 		if (rc == 0 && report != NULL)
-			*report = plan_report(c, next, pl);
+			*report = plan_report(c, next, pl, pr.ip.change);
 		prep_free(&pr);
 		plan_free(pl);
 		return rc;
 	}
 	if (report != NULL)
-		*report = plan_report(c, next, pl);
+		*report = plan_report(c, next, pl, pr.ip.change);
 	/* 3: change, undoably. The generation counts changes: a document equal to the running
 	 * one is not one. */
 	before = cfg_emit(&c->cfg);
@@ -509,6 +518,7 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	c->fdb->aging = (uint64_t)next->sw.fdb_aging_s * c->tsc_hz;
 	c->conn->timeout = (uint64_t)next->sw.acl_flow_timeout_s * c->tsc_hz;
 	ctrl_snap_commit(c, snap);
+	ipsec_ctl_commit(&c->ipsec, &pr.ip, &next->ipsec);
 	if (pr.new_acl)
 		acl_retire(c, pr.old_acl, pr.old_r, pr.old_n);
 	for (j = 0; j < next->n_ports; j++)

@@ -7,6 +7,7 @@
 #include <rte_mempool.h>
 
 #include "eal_args.h"
+#include "ipsec_dp.h"
 #include "mem.h"
 
 /* Drivers that chain mbufs for large frames without the SCATTER offload. */
@@ -100,6 +101,9 @@ mem_plan(const struct vsw_config *c, uint32_t n_workers, uint32_t data_room,
 		mp->segs_per_frame = 1;
 	/* Per worker: its mempool cache, a TX buffer per port, one burst in flight. */
 	inflight += (uint64_t)n_workers * (c->n_ports * MEM_TXBUF + 2 * DP_BURST);
+	/* Inbound ESP handed to the worker owning its SA waits in that worker's ring. */
+	if (c->ipsec.n_sa > 0 && n_workers > 1)
+		inflight += (uint64_t)n_workers * DP_IPSEC_RING_SIZE;
 	held += (uint64_t)(n_workers + 1) * MEM_POOL_CACHE;
 	cap = held + inflight * mp->segs_per_frame;
 	/* Headroom for flood copies and bursts between stages, then at least 8K. */

@@ -50,7 +50,10 @@ persist_save(const char *path, const json_t *doc, char *errbuf, size_t errlen)
 		snprintf(errbuf, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* Mode 0600: the document holds the IPsec keys. A stale temporary file is removed
+	 * first, so that the file is made with this mode. */
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		rc = -errno;
 		snprintf(errbuf, errlen, "%s: %s", tmp, strerror(-rc));

@@ -259,5 +259,6 @@ snap_free(struct dp_snap *s)
 	if (s == NULL)
 		return;
 	rte_free(s->vlan_pool);
+	rte_free((void *)(uintptr_t)s->ipsec); /* one allocation (ipsec_snap_build()) */
 	rte_free(s);
 }

@@ -40,7 +40,14 @@
 #define DP_IPSEC_DROPS(X) \
 	X(IPSEC_DISCARD, "ipsec_discard", "an SPD entry of the port discards the frame") \
 	X(IPSEC_ESP_FAILED, "ipsec_esp_failed", "ESP processing failed (not IP, no room, crypto)") \
-	X(IPSEC_INBOUND_FAILED, "ipsec_inbound_failed", "inbound ESP refused: authentication, replay, padding or length") \
+	X(IPSEC_INBOUND_FAILED, "ipsec_inbound_failed", "inbound ESP refused: too short, misaligned, bad padding, or its SA gone") \
+	X(IPSEC_AUTH_FAILED, "ipsec_auth_failed", "inbound ESP whose ICV does not match (forged or corrupted)") \
+	X(IPSEC_REPLAY, "ipsec_replay", "inbound ESP replayed or behind the anti-replay window") \
+	X(IPSEC_NESTED, "ipsec_nested", "decrypted ESP carrying ESP again") \
+	X(IPSEC_SA_EXPIRED, "ipsec_sa_expired", "the SA reached its hard lifetime (rekey)") \
+	X(IPSEC_SEQ_UNSAVED, "ipsec_seq_unsaved", "outbound: the sequence reserve is not saved yet (restart safety)") \
+	X(IPSEC_SA_DOWN, "ipsec_sa_down", "the SA's port or uplink is being replaced") \
+	X(IPSEC_OWNER_CHANGED, "ipsec_owner_changed", "handed to the worker owning the inbound SA, which another worker owns now") \
 	X(IPSEC_HANDOFF_FULL, "ipsec_handoff_full", "the ring to the worker that owns the inbound SA was full") \
 	X(IPSEC_POLICY, "ipsec_policy", "to a VM: in the clear where its SPD says protect, or decrypted by an SA its SPD does not name")
 

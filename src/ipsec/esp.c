@@ -288,6 +288,9 @@ esp_sa_create(struct esp_crypto *cr, const struct esp_sa_spec *s, struct esp_sa 
 	}
 	sa->outbound = s->outbound;
 	sa->tunnel = s->tunnel;
+	sa->iv_len = alg_is_gcm(s->alg) ? 8 : 16;
+	sa->icv_len = 16;
+	sa->align = alg_is_gcm(s->alg) ? 4 : 16;
 	sa->family = s->family;
 	sa->in_l2 = s->l2;
 	sa->in_l2.ether_type = s->family == 4 ? RTE_BE16(RTE_ETHER_TYPE_IPV4) :
@@ -369,52 +372,130 @@ esp_finish(const struct esp_sa *sa, struct rte_mbuf *m)
 }
 
 uint64_t
-esp_sa_process_idx(struct esp_sa *sa, struct rte_mbuf **pkts, const uint8_t *idx, uint16_t n)
+esp_sa_process_idx(struct esp_sa *sa, struct rte_mbuf **pkts, const uint8_t *idx, uint16_t n,
+		uint8_t *why)
 {
 	struct rte_mbuf *m[ESP_IDX_MAX];
-	uint16_t i, ok, k = 0;
+	uint8_t w[ESP_IDX_MAX];
+	uint16_t i, j, ok, k = 0;
 	uint64_t done = 0;
 
 	RTE_ASSERT(n <= ESP_IDX_MAX);
 	for (i = 0; i < n; i++)
 		m[i] = pkts[idx[i]];
-	ok = esp_sa_process(sa, m, n);
+	ok = esp_sa_process(sa, m, n, w);
 	/* esp_sa_process() keeps the order of the frames it took: walk both lists. */
-	for (i = 0; i < n && k < ok; i++) {
-		if (m[k] == pkts[idx[i]]) {
+	for (i = 0; i < n; i++) {
+		why[i] = ESP_OK;
+		if (k < ok && m[k] == pkts[idx[i]]) {
 			done |= UINT64_C(1) << i;
 			k++;
 		}
 	}
+	for (j = ok; j < n; j++)
+		for (i = 0; i < n; i++)
+			if (m[j] == pkts[idx[i]])
+				why[i] = w[j];
 	return done;
 }
 
+/* Inbound: true when the ESP of @p m (lens set) can be an SA's: length and alignment. */
+static inline bool
+esp_inb_len_ok(const struct esp_sa *sa, const struct rte_mbuf *m)
+{
+	int64_t clen = (int64_t)m->pkt_len - m->l2_len - m->l3_len - 8 - sa->iv_len -
+		sa->icv_len;
+
+	return clen >= sa->align && (clen & (sa->align - 1)) == 0 &&
+		rte_pktmbuf_tailroom(rte_pktmbuf_lastseg((struct rte_mbuf *)(uintptr_t)m)) >= 16;
+}
+
+/* The ESP sequence number of inbound frame @p m (lens set). */
+static inline uint32_t
+esp_inb_seq(const struct rte_mbuf *m)
+{
+	uint32_t v;
+
+	memcpy(&v, rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len + m->l3_len + 4),
+			sizeof(v));
+	return v;
+}
+
+/*
+ * Why inbound frame @p f failed in rte_ipsec_pkt_process(), given the @p n frames @p pre
+ * handed to it with their sequence numbers @p seq: the ICV; or a replay when an earlier
+ * frame of the burst had its number (the window took that one); or its padding or trailer.
+ */
+static inline uint8_t
+esp_inb_why(const struct rte_mbuf *f, struct rte_mbuf *const *pre, const uint32_t *seq,
+		uint16_t n)
+{
+	uint16_t p, q;
+
+	if (f->ol_flags & RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED)
+		return ESP_AUTH;
+	for (p = 0; p < n && pre[p] != f; p++)
+		;
+	for (q = 0; q < p && p < n; q++)
+		if (seq[q] == seq[p])
+			return ESP_REPLAY;
+	return ESP_MALFORMED;
+}
+
 uint16_t
-esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n)
+esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n, uint8_t *why)
 {
 	struct rte_mbuf *bad[n];
-	uint16_t i, k = 0, nb = 0, ok, j;
+	uint8_t bad_why[n];
+	struct rte_mbuf *pre[n];
+	uint32_t seq[n];
+	uint16_t i, k = 0, nb = 0, ok, prep, j;
 
 	/* Frames rte_ipsec cannot take go to the end at once. */
 	for (i = 0; i < n; i++) {
-		if (esp_frame_lens(mb[i]))
+		if (esp_frame_lens(mb[i]) && (sa->outbound || esp_inb_len_ok(sa, mb[i]))) {
 			mb[k++] = mb[i];
-		else
+		} else {
+			bad_why[nb] = ESP_MALFORMED;
 			bad[nb++] = mb[i];
+		}
 	}
-	ok = k == 0 ? 0 : rte_ipsec_pkt_cpu_prepare(&sa->ss, mb, k);
-	/* rte_ipsec moved the ones it refused behind the ones it took. */
-	ok = ok == 0 ? 0 : rte_ipsec_pkt_process(&sa->ss, mb, ok);
+	rte_errno = 0;
+	prep = k == 0 ? 0 : rte_ipsec_pkt_cpu_prepare(&sa->ss, mb, k);
+	/* rte_ipsec moved the ones it refused behind the ones it took: [prep, k). Inbound,
+	 * after the length checks above, that is the replay window; outbound, the sequence
+	 * numbers or the room for the headers. */
+	for (i = prep; why != NULL && i < k; i++)
+		why[i] = !sa->outbound ? ESP_REPLAY : rte_errno == EOVERFLOW ? ESP_OVERFLOW :
+			ESP_OTHER;
+	if (why != NULL && !sa->outbound) {
+		for (i = 0; i < prep; i++) {
+			pre[i] = mb[i];
+			seq[i] = esp_inb_seq(mb[i]);
+		}
+	}
+	ok = prep == 0 ? 0 : rte_ipsec_pkt_process(&sa->ss, mb, prep);
+	for (i = ok; why != NULL && i < prep; i++)
+		why[i] = sa->outbound ? ESP_OTHER : esp_inb_why(mb[i], pre, seq, prep);
 	for (i = 0, j = 0; i < ok; i++) {
-		if (esp_finish(sa, mb[i]))
+		if (esp_finish(sa, mb[i])) {
 			mb[j++] = mb[i];
-		else
+		} else {
+			bad_why[nb] = ESP_OTHER;
 			bad[nb++] = mb[i];
+		}
 	}
 	/* The failures of prepare and process stay between ok and k: keep them there, after
 	 * the good ones, then the early refusals and the unfinished. */
-	if (j < ok)
+	if (j < ok) {
 		memmove(&mb[j], &mb[ok], (k - ok) * sizeof(mb[0]));
+		if (why != NULL)
+			memmove(&why[j], &why[ok], (k - ok) * sizeof(why[0]));
+	}
 	memcpy(&mb[j + (k - ok)], bad, nb * sizeof(mb[0]));
+	if (why != NULL) {
+		memset(why, ESP_OK, j);
+		memcpy(&why[j + (k - ok)], bad_why, nb);
+	}
 	return j;
 }

@@ -93,6 +93,19 @@ struct esp_sa {
 	bool tunnel;                    /**< mode */
 	uint8_t family;                 /**< IP version of the protected packets */
 	struct rte_ether_hdr in_l2;     /**< inbound tunnel: header given to the inner packet */
+	uint8_t iv_len;                 /**< IV bytes after the ESP header */
+	uint8_t icv_len;                /**< ICV bytes at the end */
+	uint8_t align;                  /**< the ciphertext's length is a multiple of this */
+};
+
+/** Why the engine refused a frame (esp_sa_process_idx()). */
+enum esp_why {
+	ESP_OK = 0,       /**< not refused */
+	ESP_MALFORMED,    /**< not IP in one segment, ESP too short or misaligned, bad padding */
+	ESP_REPLAY,       /**< inbound: sequence number replayed or behind the window */
+	ESP_AUTH,         /**< inbound: the ICV does not match */
+	ESP_OVERFLOW,     /**< outbound: the sequence numbers are used up (rekey) */
+	ESP_OTHER,        /**< no room for the headers, or another engine error */
 };
 
 /**
@@ -108,20 +121,21 @@ void esp_sa_free(struct esp_sa *sa);
 /**
  * Processes the @p n Ethernet frames of @p mb (IPv4 or IPv6, untagged, one SA) through
  * @p sa: encrypts (outbound) or authenticates, checks the window and decrypts (inbound).
- * The frames that succeed come first in @p mb, in order; those that failed follow.
+ * The frames that succeed come first in @p mb, in order; those that failed follow, and when
+ * @p why is not NULL, why[i] says why mb[i] failed (enum esp_why; ESP_OK for the others).
  * @return number that succeeded.
  */
-uint16_t esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n);
+uint16_t esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n, uint8_t *why);
 
 /** Most frames esp_sa_process_idx() takes. */
 #define ESP_IDX_MAX 64
 
 /**
  * esp_sa_process() on the @p n frames of @p pkts whose indexes @p idx lists (at most
- * ESP_IDX_MAX), leaving @p pkts in its order. @return bit i set when frame pkts[idx[i]]
- * succeeded.
+ * ESP_IDX_MAX), leaving @p pkts in its order; why[i] (enum esp_why) for frame pkts[idx[i]].
+ * @return bit i set when frame pkts[idx[i]] succeeded.
  */
 uint64_t esp_sa_process_idx(struct esp_sa *sa, struct rte_mbuf **pkts, const uint8_t *idx,
-		uint16_t n);
+		uint16_t n, uint8_t *why);
 
 #endif

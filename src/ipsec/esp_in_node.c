@@ -13,7 +13,9 @@
  * vsw_ipsec_in_src moves them on. The SA is looked up again there by the frame's SPI and
  * port, so a snapshot swapped in between (another SA at that index, or none) cannot
  * misroute a frame.
- * Drops: ipsec_inbound_failed (the engine refused it), ipsec_handoff_full. Writes: the frames
+ * Drops: ipsec_auth_failed, ipsec_replay, ipsec_inbound_failed (the engine refused it),
+ * ipsec_nested (ESP decrypted to ESP), the lifetime's (dp_ipsec_admit()), ipsec_handoff_full,
+ * ipsec_owner_changed. Per-SA counters: sa->ctr. Writes: the frames
  * it takes (its own: no flood has run). Flow cache: never (VSW_CACHE_NEVER).
  */
 #include <rte_ip.h>
@@ -61,34 +63,62 @@ esp_frame_spi(const struct rte_mbuf *m, uint32_t *spi)
 	return true;
 }
 
+/* True when decrypted frame @p f carries ESP again (its IP protocol). */
+static inline bool
+esp_nested(const struct rte_mbuf *f)
+{
+	const uint8_t *h = rte_pktmbuf_mtod(f, const uint8_t *);
+
+	if (rte_pktmbuf_data_len(f) < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr))
+		return false;
+	if ((h[14] >> 4) == 4)
+		return h[14 + 9] == IPPROTO_ESP;
+	return rte_pktmbuf_data_len(f) >= RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv6_hdr) &&
+		h[14 + 6] == IPPROTO_ESP;
+}
+
 /*
  * Runs the @p n frames of @p pkts listed in @p idx (all of inbound SA @p k, in order)
- * through the SA and sets their next[] codes.
+ * through the SA within its lifetime, sets their next[] codes and counts them on worker
+ * @p w.
  */
 static void
-ipsec_in_sa(const struct dp_snap *s, uint16_t k, struct rte_mbuf **pkts, const uint8_t *idx,
-		uint16_t n, uint16_t *next)
+ipsec_in_sa(const struct dp_worker *w, const struct dp_snap *s, uint16_t k,
+		struct rte_mbuf **pkts, const uint8_t *idx, uint16_t n, uint16_t *next)
 {
 	const struct dp_ipsec_sa *sa = &s->ipsec->sa[k];
-	uint64_t ok = esp_sa_process_idx(sa->esp, pkts, idx, n);
-	uint16_t i;
+	struct dp_ipsec_ctr *c = &sa->ctr[w->id];
+	uint16_t a = dp_ipsec_admit_or_drop(sa, c, pkts, idx, n, next), i;
+	uint8_t why[ESP_IDX_MAX];
+	uint32_t len[ESP_IDX_MAX];
+	uint64_t ok;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < a; i++)
+		len[i] = rte_pktmbuf_pkt_len(pkts[idx[i]]);
+	ok = a == 0 ? 0 : esp_sa_process_idx(sa->esp, pkts, idx, a, why);
+	for (i = 0; i < a; i++) {
 		struct rte_mbuf *f = pkts[idx[i]];
+		struct vsw_meta *md;
 
-		if ((ok >> i) & 1) {
-			struct vsw_meta *md = vsw_meta(f);
-
-			if (sa->tunnel)
-				dp_ipsec_set_macs(f, sa);
-			md->out_port = sa->port;
-			md->flags |= VSW_META_F_IPSEC;
-			md->ipsec_sa = k;
-			f->vlan_tci = sa->port_vid;
-			next[idx[i]] = s->port[sa->port].out_first;
-		} else {
-			next[idx[i]] = dp_next_drop(DP_DROP_IPSEC_INBOUND_FAILED);
+		if (!((ok >> i) & 1)) {
+			next[idx[i]] = dp_next_drop(dp_ipsec_fail(c, why[i], false));
+			continue;
 		}
+		if (sa->tunnel)
+			dp_ipsec_set_macs(f, sa);
+		if (esp_nested(f)) {
+			c->malformed++;
+			next[idx[i]] = dp_next_drop(DP_DROP_IPSEC_NESTED);
+			continue;
+		}
+		c->packets++;
+		c->bytes += len[i];
+		md = vsw_meta(f);
+		md->out_port = sa->port;
+		md->flags |= VSW_META_F_IPSEC;
+		md->ipsec_sa = k;
+		f->vlan_tci = sa->port_vid;
+		next[idx[i]] = s->port[sa->port].out_first;
 	}
 }
 
@@ -118,7 +148,7 @@ ipsec_in_frames(struct dp_worker *w, const struct dp_snap *s, uint16_t port,
 			sa_of[i] = (int16_t)sa;
 		} else if (!handoff) {
 			/* The owner changed between handoff and now: the frame is lost. */
-			next[i] = dp_next_drop(DP_DROP_IPSEC_HANDOFF_FULL);
+			next[i] = dp_next_drop(DP_DROP_IPSEC_OWNER_CHANGED);
 		} else if (ip->in_ring[ip->sa[sa].owner] != NULL &&
 				rte_ring_mp_enqueue(ip->in_ring[ip->sa[sa].owner], pkts[i]) == 0) {
 			next[i] = DP_NEXT_STOLEN;
@@ -138,7 +168,7 @@ ipsec_in_frames(struct dp_worker *w, const struct dp_snap *s, uint16_t port,
 				sa_of[j] = -1;
 			}
 		}
-		ipsec_in_sa(s, (uint16_t)cur, pkts, idx, k, next);
+		ipsec_in_sa(w, s, (uint16_t)cur, pkts, idx, k, next);
 	}
 }
 

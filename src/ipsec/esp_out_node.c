@@ -5,7 +5,9 @@
  * port's outbound SPD (spd.h): bypass goes on in the clear, discard is dropped
  * (ipsec_discard), protect goes through its SA (esp.h), per SA in order. A tunnel SA's ESP
  * frame leaves for its uplink's egress arc in the uplink's VLAN; a transport SA's goes on
- * along the arc and is switched like any frame. What the engine refuses is ipsec_esp_failed.
+ * along the arc and is switched like any frame. The SA's lifetime admits frames first
+ * (ipsec_sa_expired, ipsec_seq_unsaved, ipsec_sa_down); what the engine refuses is
+ * ipsec_esp_failed (sequence numbers used up: ipsec_sa_expired). Per-SA counters: sa->ctr.
  * Writes: the frames it protects (its own, never a shared one: the ingress arc runs before
  * any flood). Flow cache: never (VSW_CACHE_NEVER: every frame is classified and encrypted).
  */
@@ -21,33 +23,42 @@ ipsec_out_enabled(const struct dp_snap *s, uint16_t port)
 
 /*
  * Runs the frames of @p pkts whose index is listed in @p idx (@p n of them, in order)
- * through SA @p sa and sets their next[] codes.
+ * through SA @p sa within its lifetime, sets their next[] codes and counts them on worker
+ * @p w. @return how many were dropped.
  */
 static uint16_t
-ipsec_out_sa(const struct dp_snap *s, const struct dp_ipsec_sa *sa, struct rte_mbuf **pkts,
-		const uint8_t *idx, uint16_t n, uint16_t *next)
+ipsec_out_sa(const struct dp_worker *w, const struct dp_snap *s, const struct dp_ipsec_sa *sa,
+		struct rte_mbuf **pkts, const uint8_t *idx, uint16_t n, uint16_t *next)
 {
-	uint64_t ok = esp_sa_process_idx(sa->esp, pkts, idx, n);
-	uint16_t i, dropped = 0;
+	struct dp_ipsec_ctr *c = &sa->ctr[w->id];
+	uint16_t k = dp_ipsec_admit_or_drop(sa, c, pkts, idx, n, next), i, dropped = n - k;
+	uint8_t why[ESP_IDX_MAX];
+	uint32_t len[ESP_IDX_MAX];
+	uint64_t ok;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < k; i++)
+		len[i] = rte_pktmbuf_pkt_len(pkts[idx[i]]);
+	ok = k == 0 ? 0 : esp_sa_process_idx(sa->esp, pkts, idx, k, why);
+	for (i = 0; i < k; i++) {
 		struct rte_mbuf *f = pkts[idx[i]];
 
-		if ((ok >> i) & 1) {
-			if (!sa->tunnel) {
-				next[idx[i]] = DP_NEXT_CONT;
-				continue;
-			}
-			/* The MACs are the snapshot's, not the engine template's: a new next hop
-			 * or uplink address must not recreate the SA (and its sequence). */
-			dp_ipsec_set_macs(f, sa);
-			vsw_meta(f)->out_port = sa->uplink;
-			f->vlan_tci = sa->uplink_vid;
-			next[idx[i]] = s->port[sa->uplink].out_first;
-		} else {
-			next[idx[i]] = dp_next_drop(DP_DROP_IPSEC_ESP_FAILED);
+		if (!((ok >> i) & 1)) {
+			next[idx[i]] = dp_next_drop(dp_ipsec_fail(c, why[i], true));
 			dropped++;
+			continue;
 		}
+		c->packets++;
+		c->bytes += len[i];
+		if (!sa->tunnel) {
+			next[idx[i]] = DP_NEXT_CONT;
+			continue;
+		}
+		/* The MACs are the snapshot's, not the engine template's: a new next hop or
+		 * uplink address must not recreate the SA (and its sequence). */
+		dp_ipsec_set_macs(f, sa);
+		vsw_meta(f)->out_port = sa->uplink;
+		f->vlan_tci = sa->uplink_vid;
+		next[idx[i]] = s->port[sa->uplink].out_first;
 	}
 	return dropped;
 }
@@ -64,7 +75,6 @@ ipsec_out_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	bool done[DP_BURST];
 	struct dp_l34 l;
 
-	RTE_SET_USED(w);
 	for (i = 0; i < n; i++) {
 		dp_l34_parse(pkts[i], &l);
 		dp_acl_key_make(&keys[i], pkts[i], &l, in_port, DP_ACL_OUT);
@@ -94,7 +104,7 @@ ipsec_out_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 				done[j] = true;
 			}
 		}
-		dropped += ipsec_out_sa(s, &ip->sa[sa_of[i]], pkts, idx, k, next);
+		dropped += ipsec_out_sa(w, s, &ip->sa[sa_of[i]], pkts, idx, k, next);
 	}
 	return dropped;
 }

@@ -34,6 +34,9 @@ hex_parse(json_t *v, uint8_t *out, size_t len, uint8_t *has, const char *path,
 
 	if (v == NULL)
 		return 0;
+	if (s != NULL && strcmp(s, IPSEC_HIDDEN) == 0)
+		return ctrl_errf(e, path, "a hidden key stands only for the key of the running SA "
+				"of this name: give the key");
 	if (s == NULL || strlen(s) != 2 * len)
 		return ctrl_errf(e, path, "expected %zu bytes as %zu hex digits", len, 2 * len);
 	for (i = 0; i < len; i++) {
@@ -55,6 +58,8 @@ parse_key(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 
 	if (v == NULL)
 		return 0;
+	if (s != NULL && strcmp(s, IPSEC_HIDDEN) == 0)
+		return hex_parse(v, sa->key, 0, &sa->has_key, path, e);
 	if (s == NULL || (strlen(s) != 32 && strlen(s) != 64))
 		return ctrl_errf(e, path, "expected 16 or 32 bytes as hex digits");
 	sa->key_len = (uint8_t)(strlen(s) / 2);
@@ -439,6 +444,13 @@ sa_err(struct ctrl_err *e, const char *path, uint32_t i, const char *key, const 
 	return ctrl_errf(e, sub, "%s", msg);
 }
 
+/* The VLAN in which port @p p sends and receives untagged frames, 0: none. */
+static uint32_t
+port_vid(const struct cfg_port *p)
+{
+	return p->vlan_mode == DP_VLAN_ACCESS ? p->access_vlan : p->native_vlan;
+}
+
 /* The checks of SA @p i on its own and against the ports. */
 static int
 sa_check(struct cfg_ipsec *c, uint32_t i, const struct vsw_config *doc, const char *path,
@@ -474,11 +486,17 @@ sa_check(struct cfg_ipsec *c, uint32_t i, const struct vsw_config *doc, const ch
 	if (!gcm != (bool)sa->has_auth_key)
 		return sa_err(e, path, i, "auth_key", gcm ? "AES-GCM has no separate auth key" :
 				"required with AES-CBC");
+	if (sa->uplink[0] == '\0')
+		return sa_err(e, path, i, "uplink", "required (the port its ESP traffic uses)");
+	u = port_find(doc, sa->uplink);
+	if (u < 0)
+		return sa_err(e, path, i, "uplink", "no port has this name");
+	if (u == p)
+		return sa_err(e, path, i, "uplink", "the uplink cannot be the VM port itself");
+	sa->uplink_idx = (uint16_t)u;
 	if (sa->mode == 1) { /* transport */
-		static const char *const tun_keys[] = { "local", "remote", "uplink",
-			"next_hop_mac" };
-		const bool has[] = { sa->has_local, sa->has_remote, sa->uplink[0] != '\0',
-			sa->has_next_hop };
+		static const char *const tun_keys[] = { "local", "remote", "next_hop_mac" };
+		const bool has[] = { sa->has_local, sa->has_remote, sa->has_next_hop };
 
 		for (j = 0; j < RTE_DIM(tun_keys); j++)
 			if (has[j])
@@ -489,18 +507,20 @@ sa_check(struct cfg_ipsec *c, uint32_t i, const struct vsw_config *doc, const ch
 		return sa_err(e, path, i, "local", "required for a tunnel");
 	if (!sa->has_remote)
 		return sa_err(e, path, i, "remote", "required for a tunnel");
-	if (sa->uplink[0] == '\0')
-		return sa_err(e, path, i, "uplink", "required for a tunnel");
-	u = port_find(doc, sa->uplink);
-	if (u < 0)
-		return sa_err(e, path, i, "uplink", "no port has this name");
-	if (u == p)
-		return sa_err(e, path, i, "uplink", "the uplink cannot be the VM port itself");
-	sa->uplink_idx = (uint16_t)u;
 	if (sa->dir == 1 && !sa->has_next_hop)
 		return sa_err(e, path, i, "next_hop_mac", "required for an outbound tunnel");
 	if (sa->dir == 0 && sa->has_next_hop)
 		return sa_err(e, path, i, "next_hop_mac", "only an outbound tunnel has this key");
+	/* The frames a tunnel makes are switched in one VLAN of their port. */
+	if (port_vid(&doc->ports[p]) == 0)
+		return sa_err(e, path, i, "port", "a tunnel SA's port must be an access port or "
+				"have a native VLAN");
+	if (sa->dir == 1 && port_vid(&doc->ports[u]) == 0)
+		return sa_err(e, path, i, "uplink", "an outbound tunnel's uplink must be an access "
+				"port or have a native VLAN");
+	if (sa->dir == 0 && doc->ports[p].sec.n_macs == 0)
+		return sa_err(e, path, i, "port", "an inbound tunnel SA's port needs "
+				"security.macs (the VM's MAC: the decrypted frames' destination)");
 	return 0;
 }
 
@@ -597,12 +617,116 @@ ipsec_cfg_check(struct cfg_ipsec *c, const struct vsw_config *doc, const char *p
 	return 0;
 }
 
+/* The keys whose values are secrets. */
+static const char *const secret[] = { "key", "salt", "auth_key" };
+
+/* The SA named @p name in @p c, or NULL. */
+static const struct cfg_ipsec_sa *
+sa_named(const struct cfg_ipsec *c, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; name != NULL && i < c->n_sa; i++)
+		if (strcmp(c->sa[i].name, name) == 0)
+			return &c->sa[i];
+	return NULL;
+}
+
+void
+ipsec_cfg_unhide(json_t *section, const struct cfg_ipsec *run)
+{
+	json_t *x, *v, *known;
+	size_t i, k;
+
+	json_array_foreach(json_object_get(section, "sa"), i, x) {
+		const struct cfg_ipsec_sa *r = sa_named(run,
+				json_string_value(json_object_get(x, "name")));
+
+		known = r != NULL ? ipsec_cfg_sa_emit(r, false) : NULL;
+		for (k = 0; k < RTE_DIM(secret); k++) {
+			v = json_object_get(x, secret[k]);
+			if (v == NULL || !json_is_string(v) ||
+					strcmp(json_string_value(v), IPSEC_HIDDEN) != 0 ||
+					json_object_get(known, secret[k]) == NULL)
+				continue;
+			json_object_set(x, secret[k], json_object_get(known, secret[k]));
+		}
+		json_decref(known);
+	}
+}
+
+/* Redacts @p o in place, @p depth levels at most (deeper: replaced whole). */
+static void
+redact(json_t *o, unsigned int depth)
+{
+	const char *k;
+	json_t *x;
+	void *tmp;
+	size_t i;
+
+	json_object_foreach_safe(o, tmp, k, x) {
+		for (i = 0; i < RTE_DIM(secret) && strcmp(k, secret[i]) != 0; i++)
+			;
+		if (i < RTE_DIM(secret) || ((json_is_object(x) || json_is_array(x)) && depth == 0))
+			json_object_set_new(o, k, json_string(IPSEC_HIDDEN));
+		else
+			redact(x, depth - 1);
+	}
+	json_array_foreach(o, i, x) {
+		if ((json_is_object(x) || json_is_array(x)) && depth == 0)
+			json_array_set_new(o, i, json_string(IPSEC_HIDDEN));
+		else
+			redact(x, depth - 1);
+	}
+}
+
+json_t *
+ipsec_cfg_redact(const json_t *v)
+{
+	json_t *c = json_deep_copy(v);
+
+	if (c != NULL)
+		redact(c, 64);
+	return c;
+}
+
+json_t *
+ipsec_cfg_sa_emit(const struct cfg_ipsec_sa *sa, bool hide_keys)
+{
+	json_t *x = cfg_schema_emit(sa_items, sa);
+	size_t k;
+
+	for (k = 0; hide_keys && x != NULL && k < RTE_DIM(secret); k++)
+		if (json_object_get(x, secret[k]) != NULL)
+			json_object_set_new(x, secret[k], json_string(IPSEC_HIDDEN));
+	if (x != NULL && sa->dir == 1)
+		json_object_del(x, "replay_window");
+	return x;
+}
+
+bool
+ipsec_cfg_equal(const struct cfg_ipsec *a, const struct cfg_ipsec *b)
+{
+	json_t *x, *y;
+	bool eq;
+
+	if (a->n_sa != b->n_sa || a->n_spd != b->n_spd)
+		return false;
+	if (a->n_sa == 0 && a->n_spd == 0)
+		return true;
+	x = ipsec_cfg_emit(a, false);
+	y = ipsec_cfg_emit(b, false);
+	eq = x != NULL && y != NULL && json_equal(x, y);
+	json_decref(x);
+	json_decref(y);
+	return eq;
+}
+
 json_t *
 ipsec_cfg_emit(const struct cfg_ipsec *c, bool hide_keys)
 {
-	static const char *const secret[] = { "key", "salt", "auth_key" };
 	json_t *o = json_object(), *sa = json_array(), *spd = json_array(), *x;
-	uint32_t i, k;
+	uint32_t i;
 
 	if (o == NULL || sa == NULL || spd == NULL) {
 		json_decref(o);
@@ -611,13 +735,7 @@ ipsec_cfg_emit(const struct cfg_ipsec *c, bool hide_keys)
 		return NULL;
 	}
 	for (i = 0; i < c->n_sa; i++) {
-		x = cfg_schema_emit(sa_items, &c->sa[i]);
-		for (k = 0; hide_keys && x != NULL && k < RTE_DIM(secret); k++)
-			if (json_object_get(x, secret[k]) != NULL)
-				json_object_set_new(x, secret[k], json_string("(hidden)"));
-		if (c->sa[i].dir == 1)
-			json_object_del(x, "replay_window");
-		json_array_append_new(sa, x);
+		json_array_append_new(sa, ipsec_cfg_sa_emit(&c->sa[i], hide_keys));
 	}
 	for (i = 0; i < c->n_spd; i++) {
 		struct cfg_ipsec_spd t = c->spd[i];

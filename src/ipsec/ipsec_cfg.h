@@ -6,8 +6,8 @@
  * @file
  * The "ipsec" config section: security associations ("sa") and the ordered security policy
  * entries ("spd") of the VM ports. Parsed and checked here: every error names its JSON path
- * and nothing is half-filled on error. Not yet part of the config document (doc/ipsec.md:
- * the section is registered with the datapath that applies it).
+ * and nothing is half-filled on error. The config document's "ipsec" key (cfg_parse.c);
+ * applied by ipsec_ctl.c.
  */
 
 #include <stdbool.h>
@@ -68,14 +68,6 @@ struct cfg_ipsec_spd {
 	uint16_t sa_idx;            /**< protect: the SA's index (ipsec_cfg_check) */
 };
 
-/** The "ipsec" section. */
-struct cfg_ipsec {
-	uint32_t n_sa;               /**< entries in sa[] */
-	uint32_t n_spd;              /**< entries in spd[] */
-	struct cfg_ipsec_sa *sa;     /**< "sa" (malloc'd) */
-	struct cfg_ipsec_spd *spd;   /**< "spd" (malloc'd) */
-};
-
 /**
  * Parses section @p v (NULL: absent, empty) at @p path into @p c.
  * @return 0, or a negative errno with @p e naming the field (-ENOMEM: out of memory).
@@ -91,8 +83,31 @@ int ipsec_cfg_parse(json_t *v, struct cfg_ipsec *c, const char *path, struct ctr
 int ipsec_cfg_check(struct cfg_ipsec *c, const struct vsw_config *doc, const char *path,
 		struct ctrl_err *e);
 
-/** The section as JSON (new reference); keys as hex, or "(hidden)" when @p hide_keys. */
+/** What the API shows instead of a key. */
+#define IPSEC_HIDDEN "(hidden)"
+
+/** The section as JSON (new reference); keys as hex, or IPSEC_HIDDEN when @p hide_keys. */
 json_t *ipsec_cfg_emit(const struct cfg_ipsec *c, bool hide_keys);
+
+/** SA @p sa alone as its JSON object (an element of "sa"), keys as ipsec_cfg_emit(). */
+json_t *ipsec_cfg_sa_emit(const struct cfg_ipsec_sa *sa, bool hide_keys);
+
+/**
+ * In the JSON section @p section (a document being applied), replaces each key given as
+ * IPSEC_HIDDEN by the key of the running SA of that name in @p run, so that what config.get
+ * showed can be applied back; a hidden key with no running SA stays (and fails to parse).
+ */
+void ipsec_cfg_unhide(json_t *section, const struct cfg_ipsec *run);
+
+/**
+ * A copy of JSON value @p v (any request) with every "key", "salt" and "auth_key" member, at
+ * any depth, replaced by IPSEC_HIDDEN: what may be logged. @return a new reference (NULL on
+ * no memory).
+ */
+json_t *ipsec_cfg_redact(const json_t *v);
+
+/** True when @p a and @p b are the same section (entries, order, keys). */
+bool ipsec_cfg_equal(const struct cfg_ipsec *a, const struct cfg_ipsec *b);
 
 /** Frees what ipsec_cfg_parse() allocated (the struct itself is the caller's). */
 void ipsec_cfg_free(struct cfg_ipsec *c);

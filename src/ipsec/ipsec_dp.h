@@ -18,9 +18,39 @@
 #include "esp.h"
 #include "spd.h"
 
+/** Counters of one SA on one worker (only that worker writes them). */
+struct dp_ipsec_ctr {
+	uint64_t packets;      /**< frames processed (encrypted, or decrypted and verified) */
+	uint64_t bytes;        /**< their bytes as they arrived at the engine */
+	uint64_t auth_failed;  /**< inbound: ICV mismatch */
+	uint64_t replay;       /**< inbound: replayed or behind the window */
+	uint64_t malformed;    /**< not IP, ESP too short or misaligned, bad padding, ESP in ESP */
+	uint64_t seq_overflow; /**< outbound: sequence numbers used up */
+	uint64_t expired;      /**< refused by the hard lifetime */
+	uint64_t unsaved;      /**< outbound: refused until the sequence reserve is saved */
+	uint64_t errors;       /**< other engine refusals (no room) */
+} __rte_cache_aligned;
+
+/**
+ * What an SA has used of its lifetime, shared by the workers (atomic adds, one per SA and
+ * burst). The control thread reads it for the soft lifetime, the hard one is enforced here.
+ */
+struct dp_ipsec_life {
+	uint64_t packets;      /**< frames admitted (at least what the engine numbered) */
+	uint64_t bytes;        /**< their bytes */
+	uint64_t max_packets;  /**< admit frames only while packets stays within this: the hard
+				*   lifetime, and outbound the saved sequence reserve (the control
+				*   thread raises it); UINT64_MAX: no limit */
+	uint64_t max_bytes;    /**< the hard lifetime in bytes; UINT64_MAX: none */
+	uint8_t hard_bytes;    /**< max_bytes is the lifetime (reaching it expires the SA) */
+	uint8_t hard_packets;  /**< max_packets is the lifetime (else the sequence reserve) */
+} __rte_cache_aligned;
+
 /** One SA as the workers see it. */
 struct dp_ipsec_sa {
 	struct esp_sa *esp;    /**< the engine SA (owned by the control thread) */
+	struct dp_ipsec_life *life; /**< its lifetime use (control thread's, lives with esp) */
+	struct dp_ipsec_ctr *ctr;   /**< its counters, per worker id (same) */
 	uint16_t port;         /**< the VM port's slot */
 	uint16_t uplink;       /**< the uplink's slot (tunnel: where ESP frames go) */
 	uint16_t uplink_vid;   /**< VLAN the ESP frames are switched in on the uplink */
@@ -32,6 +62,8 @@ struct dp_ipsec_sa {
 				*   thread at a time per inbound SA) */
 	uint8_t outbound;      /**< direction */
 	uint8_t tunnel;        /**< mode */
+	uint8_t down;          /**< its port or uplink is out of this snapshot: drop its frames
+				*   (ipsec_sa_down) */
 };
 
 /** Where an inbound SPI leads: sorted by (spi, uplink) in dp_ipsec.in_spi. */
@@ -52,6 +84,93 @@ struct dp_ipsec {
 	 * (MP/SC rings, drained by that worker's vsw_ipsec_in_src). */
 	struct rte_ring *in_ring[VSW_MAX_WORKERS];
 };
+
+/** Size of each worker's ring of inbound frames handed over by the others. */
+#define DP_IPSEC_RING_SIZE 512
+
+/**
+ * Admits frames pkts[idx[0..n)] to SA @p sa within its lifetime (dp_ipsec_life): returns
+ * how many of them, in order, may go to the engine. Sets @p unsaved when the ones refused
+ * wait only for the sequence reserve (not the lifetime).
+ */
+static inline uint16_t
+dp_ipsec_admit(const struct dp_ipsec_sa *sa, struct rte_mbuf **pkts, const uint8_t *idx,
+		uint16_t n, bool *unsaved)
+{
+	struct dp_ipsec_life *l = sa->life;
+	uint64_t maxp = __atomic_load_n(&l->max_packets, __ATOMIC_ACQUIRE), bytes = 0, p0, b0;
+	uint16_t i, k;
+
+	*unsaved = false;
+	for (i = 0; i < n; i++)
+		bytes += rte_pktmbuf_pkt_len(pkts[idx[i]]);
+	p0 = __atomic_fetch_add(&l->packets, n, __ATOMIC_RELAXED);
+	b0 = __atomic_fetch_add(&l->bytes, bytes, __ATOMIC_RELAXED);
+	if (likely(p0 + n <= maxp && b0 + bytes <= l->max_bytes))
+		return n;
+	/* Over a limit: the frames that still fit, in order. The counts keep what was
+	 * asked, so later bursts stay refused (and the reserve is counted high: safe). */
+	k = p0 >= maxp ? 0 : (uint16_t)RTE_MIN((uint64_t)n, maxp - p0);
+	*unsaved = !l->hard_packets && k < n;
+	for (i = 0, bytes = b0; i < k; i++) {
+		bytes += rte_pktmbuf_pkt_len(pkts[idx[i]]);
+		if (bytes > l->max_bytes || b0 >= l->max_bytes) {
+			*unsaved = false;
+			break;
+		}
+	}
+	return i;
+}
+
+/**
+ * Counts in @p c a frame the engine refused for @p why (enum esp_why) and returns its drop
+ * reason (enum dp_drop).
+ */
+static inline uint16_t
+dp_ipsec_fail(struct dp_ipsec_ctr *c, uint8_t why, bool outbound)
+{
+	switch (why) {
+	case ESP_REPLAY:
+		c->replay++;
+		return DP_DROP_IPSEC_REPLAY;
+	case ESP_AUTH:
+		c->auth_failed++;
+		return DP_DROP_IPSEC_AUTH_FAILED;
+	case ESP_OVERFLOW:
+		c->seq_overflow++;
+		return DP_DROP_IPSEC_SA_EXPIRED;
+	case ESP_MALFORMED:
+		c->malformed++;
+		break;
+	default:
+		c->errors++;
+		break;
+	}
+	return outbound ? DP_DROP_IPSEC_ESP_FAILED : DP_DROP_IPSEC_INBOUND_FAILED;
+}
+
+/**
+ * Admits the @p n frames pkts[idx[..]] of SA @p sa (dp_ipsec_admit()), setting the drop code
+ * in next[] of those refused and counting them in @p c. @return how many were admitted (the
+ * first ones).
+ */
+static inline uint16_t
+dp_ipsec_admit_or_drop(const struct dp_ipsec_sa *sa, struct dp_ipsec_ctr *c,
+		struct rte_mbuf **pkts, const uint8_t *idx, uint16_t n, uint16_t *next)
+{
+	bool unsaved = false;
+	uint16_t k = sa->down ? 0 : dp_ipsec_admit(sa, pkts, idx, n, &unsaved), i;
+	uint16_t code = sa->down ? DP_DROP_IPSEC_SA_DOWN : unsaved ? DP_DROP_IPSEC_SEQ_UNSAVED :
+		DP_DROP_IPSEC_SA_EXPIRED;
+
+	for (i = k; i < n; i++)
+		next[idx[i]] = dp_next_drop(code);
+	if (code == DP_DROP_IPSEC_SEQ_UNSAVED)
+		c->unsaved += n - k;
+	else if (code == DP_DROP_IPSEC_SA_EXPIRED)
+		c->expired += n - k;
+	return k;
+}
 
 /** Writes the tunnel MACs of @p sa into the Ethernet header of frame @p m. */
 static inline void

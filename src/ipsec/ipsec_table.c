@@ -52,6 +52,20 @@ spec_of(const struct cfg_ipsec_sa *c, struct esp_sa_spec *s)
 	/* The MACs are the snapshot's (dp_ipsec_sa): the template's stay zero. */
 }
 
+void
+ipsec_rsa_limits(struct ipsec_rsa *r)
+{
+	uint64_t maxp = r->cfg.hard_packets != 0 ? r->cfg.hard_packets : UINT64_MAX;
+	uint64_t res = UINT64_MAX;
+
+	if (r->cfg.dir == 1 && r->sqn_saved != 0)
+		res = r->sqn_saved >= r->sqn_first ? r->sqn_saved - r->sqn_first + 1 : 0;
+	r->life.hard_packets = maxp <= res;
+	r->life.max_bytes = r->cfg.hard_bytes != 0 ? r->cfg.hard_bytes : UINT64_MAX;
+	r->life.hard_bytes = r->cfg.hard_bytes != 0;
+	__atomic_store_n(&r->life.max_packets, RTE_MIN(maxp, res), __ATOMIC_RELEASE);
+}
+
 /* Frees running SA @p r (NULL is fine). */
 static void
 rsa_free(struct ipsec_rsa *r)
@@ -137,6 +151,9 @@ ipsec_table_prepare(struct ipsec_table *t, const struct cfg_ipsec *next,
 			rte_free(r);
 			break;
 		}
+		r->cfg = next->sa[i];
+		r->sqn_first = spec.sqn_next != 0 ? spec.sqn_next : 1;
+		ipsec_rsa_limits(r);
 		pl->sa[i] = r;
 		pl->fresh[i] = 1;
 	}
@@ -159,8 +176,10 @@ ipsec_table_commit(struct ipsec_table *t, struct ipsec_table_plan *pl,
 	uint32_t i;
 
 	/* Kept SAs take the next config's names, ports and lifetimes (same engine). */
-	for (i = 0; i < pl->n; i++)
+	for (i = 0; i < pl->n; i++) {
 		pl->sa[i]->cfg = next->sa[i];
+		ipsec_rsa_limits(pl->sa[i]);
+	}
 	free(t->sa);
 	t->sa = pl->sa;
 	t->n = pl->n;

@@ -22,12 +22,27 @@
 
 #include "esp.h"
 #include "ipsec_cfg.h"
+#include "ipsec_dp.h"
 
 /** A running SA. */
 struct ipsec_rsa {
 	struct cfg_ipsec_sa cfg;  /**< its config */
 	struct esp_sa esp;        /**< its engine SA (state: sequence numbers, window) */
+	struct dp_ipsec_life life; /**< lifetime use, shared with the workers */
+	struct dp_ipsec_ctr ctr[VSW_MAX_WORKERS]; /**< counters, one set per worker */
+	uint64_t sqn_first;       /**< outbound: its first sequence number (resumed: above the
+				   *   saved mark, seq.c) */
+	uint64_t sqn_saved;       /**< outbound: highest sequence number the saved reserve
+				   *   allows, 0: no reserve (nothing saved: no limit) */
+	bool soft_hit;            /**< the soft lifetime was reported */
+	bool hard_hit;            /**< the hard lifetime was reported */
 };
+
+/**
+ * Sets the admission limits of @p r (dp_ipsec_life) from its lifetime and saved sequence
+ * reserve; called by the control thread when either changes.
+ */
+void ipsec_rsa_limits(struct ipsec_rsa *r);
 
 /** The running SAs. */
 struct ipsec_table {

@@ -58,6 +58,8 @@ static rte_node_t drop_id;
 static struct esp_crypto ip_cr;
 static struct esp_sa ip_esp[2];
 static struct dp_ipsec_sa ip_sa[2];
+static struct dp_ipsec_life ip_life[2];
+static struct dp_ipsec_ctr ip_ctr[2][VSW_MAX_WORKERS];
 static struct dp_ipsec_spi ip_spi = { .spi = 0x3000, .uplink = 1, .sa = 0 };
 static struct dp_ipsec ip;
 
@@ -99,6 +101,11 @@ ipsec_setup(struct ut_pipe *p)
 	memcpy(ip_sa[1].dst.addr_bytes, "\x02\x00\x00\x00\x00\xfe", 6);
 	memcpy(ip_sa[0].src.addr_bytes, "\x02\x00\x00\x00\x00\xee", 6);
 	ip_sa[1].src = ip_sa[0].src;
+	for (i = 0; i < 2; i++) {
+		ip_life[i].max_packets = ip_life[i].max_bytes = UINT64_MAX;
+		ip_sa[i].life = &ip_life[i];
+		ip_sa[i].ctr = ip_ctr[i];
+	}
 	ip = (struct dp_ipsec){ .n_sa = 2, .sa = ip_sa, .spd = spd_build(ent, 2, &e),
 		.n_in_spi = 1, .in_spi = &ip_spi };
 	FUZZ_CHECK(ip.spd != NULL);

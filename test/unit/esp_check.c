@@ -52,7 +52,7 @@ bench(struct esp_sa *sa, const uint8_t *f, uint32_t len, uint64_t n)
 		for (i = 0; i < RTE_DIM(m); i++)
 			m[i] = ut_raw(f, len);
 		t0 = rte_rdtsc_precise();
-		if (esp_sa_process(sa, m, RTE_DIM(m)) != RTE_DIM(m))
+		if (esp_sa_process(sa, m, RTE_DIM(m), NULL) != RTE_DIM(m))
 			return 1;
 		t = rte_rdtsc_precise();
 		cyc += t - t0;
@@ -152,7 +152,7 @@ main(int argc, char **argv)
 			continue;
 		}
 		m = ut_raw(buf, (uint32_t)n);
-		if (esp_sa_process(&sa, &m, 1) == 1) {
+		if (esp_sa_process(&sa, &m, 1, NULL) == 1) {
 			const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 			uint32_t k;
 

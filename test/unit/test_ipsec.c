@@ -118,8 +118,16 @@ test_spd_limits(void **state)
 	spd_free(spd);
 }
 
-#define DOC_PORTS "{\"ports\": [{\"name\": \"vm1\", \"type\": \"dpdk\", \"devargs\": \"net_null0\"}," \
+#define DOC_PORTS "{\"ports\": [{\"name\": \"vm1\", \"type\": \"dpdk\", \"devargs\": \"net_null0\"," \
+	" \"security\": {\"macs\": [\"02:00:00:00:00:01\"]}}," \
 	"{\"name\": \"nic0\", \"type\": \"dpdk\", \"devargs\": \"net_null1\"}]}"
+/* The same ports, vm1 without its MAC. */
+#define DOC_PORTS_NO_MAC "{\"ports\": [{\"name\": \"vm1\", \"type\": \"dpdk\", " \
+	"\"devargs\": \"net_null0\"}, {\"name\": \"nic0\", \"type\": \"dpdk\", " \
+	"\"devargs\": \"net_null1\"}]}"
+
+/* The ports ipsec_doc() checks against. */
+static const char *doc_ports = DOC_PORTS;
 
 /* A valid section: an outbound AES-GCM tunnel, an inbound AES-CBC one, three entries. */
 static const char *good_ipsec = "{\"sa\": ["
@@ -153,7 +161,7 @@ ipsec_doc(const char *json, struct cfg_ipsec *c, struct ctrl_err *e)
 
 	if (v == NULL)
 		fail_msg("bad test JSON: %s", je.text);
-	ut_config(DOC_PORTS, &doc);
+	ut_config(doc_ports, &doc);
 	memset(e, 0, sizeof(*e));
 	rc = ipsec_cfg_parse(v, c, "$.ipsec", e);
 	if (rc == 0)
@@ -258,6 +266,11 @@ test_cfg_bad_input_named(void **state)
 		{ "\"protocol\": \"udp\", \"remote_port\": 53", "\"protocol\": \"tcp\"",
 		  "$.ipsec.spd[1]" },
 		{ "{\"sa\": [", "{\"colour\": 1, \"sa\": [", "$.ipsec.colour" },
+		{ "\"uplink\": \"nic0\", \"replay_window\"", "\"replay_window\"",
+		  "$.ipsec.sa[1].uplink" },
+		{ "\"key\": \"000102030405060708090a0b0c0d0e0f\"", "\"key\": \"(hidden)\"",
+		  "$.ipsec.sa[0].key" },
+		{ "\"salt\": \"a1b2c3d4\"", "\"salt\": \"(hidden)\"", "$.ipsec.sa[0].salt" },
 	};
 	char buf[4096];
 	struct cfg_ipsec c;
@@ -275,6 +288,12 @@ test_cfg_bad_input_named(void **state)
 		assert_int_equal(e.rc, -22);
 		ipsec_cfg_free(&c);
 	}
+	/* The inbound tunnel delivers to the VM's MAC: its port must list one. */
+	doc_ports = DOC_PORTS_NO_MAC;
+	assert_int_equal(ipsec_doc(good_ipsec, &c, &e), -EINVAL);
+	doc_ports = DOC_PORTS;
+	assert_string_equal(e.path, "$.ipsec.sa[1].port");
+	ipsec_cfg_free(&c);
 }
 
 /* An IPv4 frame of @p proto from the VM (02:..:01, 10.0.0.1) to @p dst port @p dport. */
@@ -291,6 +310,21 @@ vm_frame(const uint8_t *dst, uint8_t proto, uint16_t dport)
 	for (; f.len < 100; f.len++)
 		f.b[f.len] = (uint8_t)f.len;
 	return fb_mbuf(&f);
+}
+
+/* Lifetime use and counters of the node tests' SAs, by SA: no limits. */
+static struct dp_ipsec_life ut_life[2];
+static struct dp_ipsec_ctr ut_ctr[2][VSW_MAX_WORKERS];
+
+/* Gives node-test SA @p d the lifetime and counters @p k, zeroed and without limits. */
+static void
+ut_sa_bind(struct dp_ipsec_sa *d, unsigned int k)
+{
+	memset(&ut_life[k], 0, sizeof(ut_life[k]));
+	memset(ut_ctr[k], 0, sizeof(ut_ctr[k]));
+	ut_life[k].max_packets = ut_life[k].max_bytes = UINT64_MAX;
+	d->life = &ut_life[k];
+	d->ctr = ut_ctr[k];
 }
 
 /* Outbound on the real graph: protect, bypass, discard and no match on one VM port. */
@@ -347,6 +381,7 @@ test_out_node(void **state)
 	 * source there is ...:ee, the snapshot's uplink address ...:ed). */
 	memcpy(dsa.dst.addr_bytes, "\x02\x00\x00\x00\x00\xfe", 6);
 	memcpy(dsa.src.addr_bytes, "\x02\x00\x00\x00\x00\xed", 6);
+	ut_sa_bind(&dsa, 0);
 	ip = (struct dp_ipsec){ .n_sa = 1, .sa = &dsa, .spd = spd_build(ent, 3, &e) };
 	assert_non_null(ip.spd);
 	p->s->ipsec = &ip;
@@ -379,7 +414,7 @@ test_out_node(void **state)
 			assert_memory_equal(h + 26, spec.local, 4);
 			assert_memory_equal(h + 30, spec.remote, 4);
 			n_esp++;
-			assert_int_equal(esp_sa_process(&in, &m, 1), 1);
+			assert_int_equal(esp_sa_process(&in, &m, 1, NULL), 1);
 			p->cap.ent[i].m = m;
 			assert_int_equal(rte_pktmbuf_pkt_len(m), rte_pktmbuf_pkt_len(plain[0]));
 			assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + 14,
@@ -393,6 +428,9 @@ test_out_node(void **state)
 	}
 	assert_int_equal(n_esp, 1);
 	assert_int_equal(n_clear, 2);
+	assert_int_equal(ut_ctr[0][0].packets, 1);
+	assert_int_equal(ut_ctr[0][0].bytes, rte_pktmbuf_pkt_len(plain[0]));
+	assert_int_equal(ut_life[0].packets, 1);
 	assert_int_equal(p->w->fcache_hits, 0);
 	ut_free(plain, 4);
 	p->s->ipsec = NULL;
@@ -444,6 +482,7 @@ test_in_node(void **state)
 		.owner = 0, .tunnel = 1 };
 	memcpy(dsa.dst.addr_bytes, "\x02\x00\x00\x00\x00\x01", 6);
 	memcpy(dsa.src.addr_bytes, "\x02\x00\x00\x00\x00\xee", 6);
+	ut_sa_bind(&dsa, 1);
 	memset(&ip, 0, sizeof(ip));
 	ip.n_sa = 1;
 	ip.sa = &dsa;
@@ -466,7 +505,7 @@ test_in_node(void **state)
 	for (i = 0; i < 6; i++) {
 		plain[i] = vm_frame(vm_ip, IPPROTO_TCP, (uint16_t)(1000 + i));
 		esp[i] = rte_pktmbuf_copy(plain[i], ut_pool, 0, UINT32_MAX);
-		assert_int_equal(esp_sa_process(&peer, &esp[i], 1), 1);
+		assert_int_equal(esp_sa_process(&peer, &esp[i], 1, NULL), 1);
 	}
 	/* Owner is worker 0 (a): two decrypted to vm1, a replay and a tampered one refused. */
 	m = rte_pktmbuf_copy(esp[0], ut_pool, 0, UINT32_MAX);
@@ -475,7 +514,11 @@ test_in_node(void **state)
 	rte_pktmbuf_mtod(esp[1], uint8_t *)[rte_pktmbuf_data_len(esp[1]) - 1] ^= 1;
 	assert_int_equal(ut_pipe_run(a, 1, &esp[1], 1, false), 0); /* bad ICV */
 	assert_int_equal(ut_pipe_run(a, 1, &esp[2], 1, false), 1);
-	assert_int_equal(a->w->drops[DP_DROP_IPSEC_INBOUND_FAILED], 2);
+	assert_int_equal(a->w->drops[DP_DROP_IPSEC_REPLAY], 1);
+	assert_int_equal(a->w->drops[DP_DROP_IPSEC_AUTH_FAILED], 1);
+	assert_int_equal(ut_ctr[1][0].replay, 1);
+	assert_int_equal(ut_ctr[1][0].auth_failed, 1);
+	assert_int_equal(ut_ctr[1][0].packets, 2);
 	for (i = 0; i < a->cap.n; i++) {
 		const struct rte_mbuf *c = a->cap.ent[i].m;
 		const struct rte_mbuf *want = plain[i == 0 ? 0 : 2];
@@ -502,6 +545,7 @@ test_in_node(void **state)
 				rte_pktmbuf_pkt_len(plain[3 + i]) - 14);
 	}
 	assert_int_equal(ut_pipe_drops(b), 0);
+	assert_int_equal(ut_ctr[1][1].packets, 3); /* counted on worker 1 */
 	/* Not ESP of an SA of ours: switched in the clear (flooded to vm1). */
 	m = vm_frame(vm_ip, IPPROTO_UDP, 53);
 	assert_int_equal(ut_pipe_run(a, 1, &m, 1, false), 1);
@@ -529,8 +573,8 @@ test_in_node(void **state)
 		assert_true(a->s->port[0].out_nocache);
 		f[0] = vm_frame(vm_ip, IPPROTO_TCP, 80);  /* decrypted TCP: passes */
 		f[1] = vm_frame(vm_ip, IPPROTO_UDP, 53);  /* decrypted UDP: no entry names it */
-		assert_int_equal(esp_sa_process(&peer, &f[0], 1), 1);
-		assert_int_equal(esp_sa_process(&peer, &f[1], 1), 1);
+		assert_int_equal(esp_sa_process(&peer, &f[0], 1, NULL), 1);
+		assert_int_equal(esp_sa_process(&peer, &f[1], 1, NULL), 1);
 		f[2] = vm_frame(vm_ip, IPPROTO_TCP, 80);  /* plaintext TCP: must have been ESP */
 		f[3] = vm_frame(vm_ip, IPPROTO_UDP, 53);  /* plaintext UDP: bypass */
 		for (i = 0; i < 4; i++)
@@ -592,7 +636,7 @@ test_sa_table(void **state)
 	/* Three frames through the outbound SA: sequence numbers 1, 2, 3. */
 	for (i = 1; i <= 3; i++) {
 		m = vm_frame(dst, IPPROTO_TCP, 80);
-		assert_int_equal(esp_sa_process(&o->esp, &m, 1), 1);
+		assert_int_equal(esp_sa_process(&o->esp, &m, 1, NULL), 1);
 		assert_int_equal(esp_seq(m), i);
 		rte_pktmbuf_free(m);
 	}
@@ -603,7 +647,7 @@ test_sa_table(void **state)
 	ipsec_table_commit(&t, &pl, &c);
 	ipsec_table_retire(&pl);
 	m = vm_frame(dst, IPPROTO_TCP, 80);
-	assert_int_equal(esp_sa_process(&t.sa[0]->esp, &m, 1), 1);
+	assert_int_equal(esp_sa_process(&t.sa[0]->esp, &m, 1, NULL), 1);
 	assert_int_equal(esp_seq(m), 4);
 	rte_pktmbuf_free(m);
 	/* A new SPI with the same key for the outbound SA: refused, nothing changes. */
@@ -629,7 +673,7 @@ test_sa_table(void **state)
 	assert_ptr_equal(t.sa[1], in);
 	assert_int_equal(t.sa[0]->cfg.spi, 5000);
 	m = vm_frame(dst, IPPROTO_TCP, 80);
-	assert_int_equal(esp_sa_process(&t.sa[0]->esp, &m, 1), 1);
+	assert_int_equal(esp_sa_process(&t.sa[0]->esp, &m, 1, NULL), 1);
 	assert_int_equal(esp_seq(m), 1); /* a new key starts again */
 	rte_pktmbuf_free(m);
 	ipsec_table_fini(&t);

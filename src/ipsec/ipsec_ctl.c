@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+
+#include "ipsec_ctl.h"
+
+int
+ipsec_ctl_init(struct ipsec_ctl *ic, uint16_t n_workers, struct ctrl_err *e)
+{
+	char name[RTE_RING_NAMESIZE];
+	uint16_t w;
+
+	memset(ic, 0, sizeof(*ic));
+	ic->n_workers = n_workers;
+	for (w = 0; n_workers > 1 && w < n_workers; w++) {
+		snprintf(name, sizeof(name), "vsw_ipsec_in_%u", w);
+		ic->ring[w] = rte_ring_create(name, DP_IPSEC_RING_SIZE, SOCKET_ID_ANY,
+				RING_F_SC_DEQ);
+		if (ic->ring[w] == NULL) {
+			ipsec_ctl_fini(ic);
+			return ctrl_nomem(e, "$", "out of memory for the IPsec handoff rings");
+		}
+	}
+	return 0;
+}
+
+/* Copies section @p next into @p run with its ports as running slots. */
+static int
+run_copy(const struct cfg_ipsec *next, const int16_t *slot_of, struct cfg_ipsec *run,
+		struct ctrl_err *e)
+{
+	uint32_t i;
+
+	memset(run, 0, sizeof(*run));
+	run->sa = malloc((next->n_sa + 1) * sizeof(*run->sa));
+	run->spd = malloc((next->n_spd + 1) * sizeof(*run->spd));
+	if (run->sa == NULL || run->spd == NULL) {
+		ipsec_cfg_free(run);
+		return ctrl_nomem(e, "$.ipsec", "out of memory");
+	}
+	run->n_sa = next->n_sa;
+	run->n_spd = next->n_spd;
+	memcpy(run->sa, next->sa, next->n_sa * sizeof(*run->sa));
+	memcpy(run->spd, next->spd, next->n_spd * sizeof(*run->spd));
+	for (i = 0; i < run->n_sa; i++) {
+		run->sa[i].port_idx = (uint16_t)slot_of[run->sa[i].port_idx];
+		run->sa[i].uplink_idx = (uint16_t)slot_of[run->sa[i].uplink_idx];
+	}
+	for (i = 0; i < run->n_spd; i++)
+		run->spd[i].sel.port_idx = (uint16_t)slot_of[run->spd[i].sel.port_idx];
+	return 0;
+}
+
+/* The SPD of running section @p run, or NULL with no entries (@p e: -ENOMEM or -EINVAL). */
+static int
+spd_of(const struct cfg_ipsec *run, struct ipsec_spd **out, struct ctrl_err *e)
+{
+	struct spd_entry *ent;
+	uint32_t i;
+
+	*out = NULL;
+	if (run->n_spd == 0)
+		return 0;
+	ent = calloc(run->n_spd, sizeof(*ent));
+	if (ent == NULL)
+		return ctrl_nomem(e, "$.ipsec.spd", "out of memory");
+	for (i = 0; i < run->n_spd; i++) {
+		ent[i].sel = run->spd[i].sel;
+		ent[i].action = (uint8_t)run->spd[i].action;
+		ent[i].sa = run->spd[i].sa_idx;
+	}
+	*out = spd_build(ent, run->n_spd, e);
+	free(ent);
+	return *out != NULL ? 0 : ctrl_err_rc(e, -EINVAL);
+}
+
+int
+ipsec_ctl_prepare(struct ipsec_ctl *ic, const struct cfg_ipsec *cur,
+		const struct cfg_ipsec *next, const int16_t *slot_of, bool moved,
+		struct ipsec_ctl_prep *pr, struct ctrl_err *e)
+{
+	int rc;
+
+	memset(pr, 0, sizeof(*pr));
+	if (next->n_sa == 0 && next->n_spd == 0 && cur->n_sa == 0 && cur->n_spd == 0)
+		return 0;
+	/* The running copy has slots: compare what next becomes. */
+	rc = run_copy(next, slot_of, &pr->run, e);
+	if (rc != 0)
+		return rc;
+	if (!moved && ipsec_cfg_equal(cur, &pr->run)) {
+		ipsec_cfg_free(&pr->run);
+		return 0;
+	}
+	pr->change = true;
+	rc = ipsec_table_prepare(&ic->t, next, &pr->tp, e);
+	if (rc == 0)
+		rc = spd_of(&pr->run, &pr->spd, e);
+	if (rc != 0) {
+		ipsec_ctl_abort(pr);
+		return rc;
+	}
+	return 0;
+}
+
+void
+ipsec_ctl_stage(struct ipsec_ctl *ic, struct cfg_ipsec *running, struct ipsec_ctl_prep *pr)
+{
+	if (!pr->change || pr->staged)
+		return;
+	pr->old_run = *running;
+	*running = pr->run;
+	memset(&pr->run, 0, sizeof(pr->run));
+	pr->old_spd = ic->spd;
+	ic->spd = pr->spd;
+	pr->spd = NULL;
+	ic->use_sa = pr->tp.sa;
+	ic->n_use = pr->tp.n;
+	pr->staged = true;
+}
+
+void
+ipsec_ctl_unstage(struct ipsec_ctl *ic, struct cfg_ipsec *running, struct ipsec_ctl_prep *pr)
+{
+	if (!pr->staged)
+		return;
+	pr->run = *running;
+	*running = pr->old_run;
+	memset(&pr->old_run, 0, sizeof(pr->old_run));
+	pr->spd = ic->spd;
+	ic->spd = pr->old_spd;
+	pr->old_spd = NULL;
+	ic->use_sa = ic->t.sa;
+	ic->n_use = ic->t.n;
+	pr->staged = false;
+}
+
+void
+ipsec_ctl_commit(struct ipsec_ctl *ic, struct ipsec_ctl_prep *pr, const struct cfg_ipsec *next)
+{
+	if (!pr->change)
+		return;
+	ipsec_table_commit(&ic->t, &pr->tp, next);
+	ic->use_sa = ic->t.sa;
+	ic->n_use = ic->t.n;
+	/* The published snapshot uses neither the replaced SAs nor the old SPD. */
+	ipsec_table_retire(&pr->tp);
+	spd_free(pr->old_spd);
+	ipsec_cfg_free(&pr->old_run);
+	memset(pr, 0, sizeof(*pr));
+}
+
+void
+ipsec_ctl_abort(struct ipsec_ctl_prep *pr)
+{
+	if (!pr->change && pr->run.sa == NULL)
+		return;
+	ipsec_table_abort(&pr->tp);
+	spd_free(pr->spd);
+	ipsec_cfg_free(&pr->run);
+	memset(pr, 0, sizeof(*pr));
+}
+
+/* The VLAN in which port @p p sends and receives untagged frames, 0: none. */
+static uint16_t
+port_vid(const struct cfg_port *p)
+{
+	return (uint16_t)(p->vlan_mode == DP_VLAN_ACCESS ? p->access_vlan : p->native_vlan);
+}
+
+/* Orders inbound SPI entries by (spi, uplink). */
+static int
+spi_cmp(const void *a, const void *b)
+{
+	const struct dp_ipsec_spi *x = a, *y = b;
+
+	if (x->spi != y->spi)
+		return x->spi < y->spi ? -1 : 1;
+	return (int)x->uplink - (int)y->uplink;
+}
+
+/* Fills worker view @p d of running SA @p r (config @p c, slots) in snapshot @p s. */
+static void
+snap_sa(const struct ipsec_ctl *ic, struct ipsec_rsa *r, const struct cfg_ipsec_sa *c,
+		const struct vsw_config *cfg, const struct pmd_port *ports, struct dp_snap *s,
+		struct dp_ipsec_sa *d)
+{
+	const struct cfg_port *vm = &cfg->ports[c->port_idx];
+	const struct cfg_port *up = &cfg->ports[c->uplink_idx];
+	struct rte_ether_addr up_mac = { { 0 } };
+
+	d->esp = &r->esp;
+	d->life = &r->life;
+	d->ctr = r->ctr;
+	d->port = c->port_idx;
+	d->uplink = c->uplink_idx;
+	d->outbound = c->dir == 1;
+	d->tunnel = c->mode == 0;
+	d->down = c->port_idx >= s->n_ports || !s->port[c->port_idx].in_use ||
+		c->uplink_idx >= s->n_ports || !s->port[c->uplink_idx].in_use;
+	if (d->down)
+		return;
+	d->uplink_vid = port_vid(up);
+	d->port_vid = port_vid(vm);
+	rte_eth_macaddr_get(ports[c->uplink_idx].eth_id, &up_mac);
+	d->src = up_mac;
+	if (d->outbound)
+		memcpy(d->dst.addr_bytes, c->next_hop, RTE_ETHER_ADDR_LEN);
+	else if (vm->sec.n_macs > 0)
+		memcpy(d->dst.addr_bytes, vm->sec.macs[0], RTE_ETHER_ADDR_LEN);
+	/* rte_ipsec takes an inbound SA on one thread at a time: a stable owner by SPI. */
+	d->owner = (uint16_t)(c->spi % ic->n_workers);
+	if (d->outbound)
+		s->port[c->port_idx].ipsec_out = 1;
+	else
+		s->port[c->uplink_idx].ipsec_in = 1;
+}
+
+int
+ipsec_snap_build(const struct ipsec_ctl *ic, const struct cfg_ipsec *run,
+		const struct vsw_config *cfg, const struct pmd_port *ports, struct dp_snap *s,
+		struct ctrl_err *e)
+{
+	struct dp_ipsec_sa *sa;
+	struct dp_ipsec_spi *spi;
+	struct dp_ipsec *ip;
+	uint32_t i, n_in = 0;
+	uint16_t w;
+
+	s->ipsec = NULL;
+	if (run->n_sa == 0 && run->n_spd == 0)
+		return 0;
+	RTE_VERIFY(ic->n_use == run->n_sa);
+	ip = rte_zmalloc("vsw_snap_ipsec", sizeof(*ip) + (run->n_sa + 1) * (sizeof(*sa) +
+			sizeof(*spi)), RTE_CACHE_LINE_SIZE);
+	if (ip == NULL)
+		return ctrl_nomem(e, "$.ipsec", "out of memory for the snapshot's SAs");
+	sa = (struct dp_ipsec_sa *)(ip + 1);
+	spi = (struct dp_ipsec_spi *)(sa + run->n_sa + 1);
+	for (i = 0; i < run->n_sa; i++) {
+		snap_sa(ic, ic->use_sa[i], &run->sa[i], cfg, ports, s, &sa[i]);
+		if (!sa[i].outbound && !sa[i].down)
+			spi[n_in++] = (struct dp_ipsec_spi){ .spi = run->sa[i].spi,
+				.uplink = sa[i].uplink, .sa = (uint16_t)i };
+	}
+	qsort(spi, n_in, sizeof(*spi), spi_cmp);
+	for (i = 0; i < run->n_spd; i++) {
+		uint16_t p = run->spd[i].sel.port_idx;
+
+		if (p >= s->n_ports || !s->port[p].in_use)
+			continue;
+		if (run->spd[i].sel.dir == CFG_ACL_OUT)
+			s->port[p].ipsec_out = 1;
+		else
+			s->port[p].ipsec_check = 1;
+	}
+	ip->n_sa = run->n_sa;
+	ip->sa = sa;
+	ip->n_in_spi = n_in;
+	ip->in_spi = spi;
+	ip->spd = ic->spd;
+	for (w = 0; w < VSW_MAX_WORKERS; w++)
+		ip->in_ring[w] = ic->ring[w];
+	s->ipsec = ip;
+	return 0;
+}
+
+void
+ipsec_ctl_fini(struct ipsec_ctl *ic)
+{
+	struct rte_mbuf *m;
+	uint16_t w;
+
+	for (w = 0; w < VSW_MAX_WORKERS; w++) {
+		if (ic->ring[w] == NULL)
+			continue;
+		while (rte_ring_dequeue(ic->ring[w], (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(ic->ring[w]);
+		ic->ring[w] = NULL;
+	}
+	spd_free(ic->spd);
+	ic->spd = NULL;
+	ipsec_table_fini(&ic->t);
+	ic->use_sa = NULL;
+	ic->n_use = 0;
+}
+
+void
+ipsec_rsa_ctr_sum(const struct ipsec_rsa *r, struct dp_ipsec_ctr *sum)
+{
+	const uint64_t *a;
+	uint64_t *o = (uint64_t *)sum;
+	size_t k, n = offsetof(struct dp_ipsec_ctr, errors) / sizeof(uint64_t) + 1;
+	uint16_t w;
+
+	memset(sum, 0, sizeof(*sum));
+	for (w = 0; w < VSW_MAX_WORKERS; w++) {
+		a = (const uint64_t *)&r->ctr[w];
+		for (k = 0; k < n; k++)
+			o[k] += a[k];
+	}
+}
+
+const char *
+ipsec_sa_runs(const struct ipsec_ctl *ic, uint32_t k)
+{
+	RTE_SET_USED(ic);
+	RTE_SET_USED(k);
+	return "software";
+}
+
+const char *
+ipsec_sa_why(const struct ipsec_ctl *ic, uint32_t k)
+{
+	RTE_SET_USED(ic);
+	RTE_SET_USED(k);
+	return "no uplink offers inline IPsec (rte_security)";
+}
