@@ -22,7 +22,8 @@ static uint16_t
 ipsec_check_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t out_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
-	const struct ipsec_spd *spd = s->ipsec->spd;
+	const struct dp_ipsec *ip = s->ipsec;
+	const struct ipsec_spd *spd = ip->spd;
 	struct dp_acl_key keys[DP_BURST];
 	uint32_t res[DP_BURST];
 	uint16_t i, dropped = 0;
@@ -43,7 +44,9 @@ ipsec_check_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t out_por
 		if (r != NULL && r->action == SPD_DISCARD)
 			code = dp_next_drop(DP_DROP_IPSEC_DISCARD);
 		else if (r != NULL && r->action == SPD_PROTECT)
-			code = decrypted && md->ipsec_sa == r->sa ? DP_NEXT_CONT :
+			/* The entry's SA or one of its group (a rekey's old and new SAs). */
+			code = decrypted && md->ipsec_sa < ip->n_sa && r->sa < ip->n_sa &&
+				ip->sa[md->ipsec_sa].group == ip->sa[r->sa].group ? DP_NEXT_CONT :
 				dp_next_drop(DP_DROP_IPSEC_POLICY);
 		else if (decrypted) /* bypass, or no entry, for what an SA decrypted */
 			code = dp_next_drop(DP_DROP_IPSEC_POLICY);

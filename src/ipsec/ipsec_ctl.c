@@ -184,6 +184,16 @@ spi_cmp(const void *a, const void *b)
 	return (int)x->uplink - (int)y->uplink;
 }
 
+/* True when SAs @p a and @p b serve one peer the same way (a rekey replaces one by the other). */
+static bool
+same_peer(const struct cfg_ipsec_sa *a, const struct cfg_ipsec_sa *b)
+{
+	return a->port_idx == b->port_idx && a->uplink_idx == b->uplink_idx &&
+		a->dir == b->dir && a->mode == b->mode && a->family == b->family &&
+		a->tun_family == b->tun_family && memcmp(a->local, b->local, 16) == 0 &&
+		memcmp(a->remote, b->remote, 16) == 0;
+}
+
 /* Fills worker view @p d of running SA @p r (config @p c, slots) in snapshot @p s. */
 static void
 snap_sa(const struct ipsec_ctl *ic, struct ipsec_rsa *r, const struct cfg_ipsec_sa *c,
@@ -243,7 +253,12 @@ ipsec_snap_build(const struct ipsec_ctl *ic, const struct cfg_ipsec *run,
 	sa = (struct dp_ipsec_sa *)(ip + 1);
 	spi = (struct dp_ipsec_spi *)(sa + run->n_sa + 1);
 	for (i = 0; i < run->n_sa; i++) {
+		uint32_t g;
+
 		snap_sa(ic, ic->use_sa[i], &run->sa[i], cfg, ports, s, &sa[i]);
+		for (g = 0; g < i && !same_peer(&run->sa[g], &run->sa[i]); g++)
+			;
+		sa[i].group = (uint16_t)g;
 		if (!sa[i].outbound && !sa[i].down)
 			spi[n_in++] = (struct dp_ipsec_spi){ .spi = run->sa[i].spi,
 				.uplink = sa[i].uplink, .sa = (uint16_t)i };

@@ -60,6 +60,9 @@ struct dp_ipsec_sa {
 	struct rte_ether_addr src; /**< tunnel: their source MAC (the uplink's) */
 	uint16_t owner;        /**< inbound: the worker that processes it (rte_ipsec allows one
 				*   thread at a time per inbound SA) */
+	uint16_t group;        /**< the first SA with its port, uplink, direction, mode and
+				*   endpoints: a rekey's SAs share it, and an inbound SPD entry
+				*   accepts what any SA of its SA's group decrypted */
 	uint8_t outbound;      /**< direction */
 	uint8_t tunnel;        /**< mode */
 	uint8_t down;          /**< its port or uplink is out of this snapshot: drop its frames

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import time
 
-from vswlib import Vswd, netns_add, ping, sh, wait_for
+from vswlib import Vswd, netns_add, netns_take, ping, sh, wait_for
 
 VM_MAC = "02:00:00:00:01:01"      # the VM's interface (security.macs)
 GW_MAC = "02:00:00:00:02:02"      # the remote gateway on the uplink (next_hop_mac)
@@ -59,6 +59,201 @@ def ports():
          "security": {"macs": [VM_MAC]}},
         {"name": "nic0", "type": "dpdk", "devargs": "net_tapnic0,iface=ipsup"},
     ]
+
+
+GATEWAY = r'''
+import json, signal, sys, threading, time
+from scapy.all import Ether, IP, AsyncSniffer, conf, wrpcap
+from scapy.layers.ipsec import ESP, SecurityAssociation
+
+cfg = json.load(open(sys.argv[1]))
+
+
+def mk(s):
+    return SecurityAssociation(ESP, spi=s["spi"], crypt_algo="AES-GCM",
+                               crypt_key=bytes.fromhex(s["key"] + s["salt"]),
+                               tunnel_header=IP(src=s["src"], dst=s["dst"]))
+
+
+dec = {s["spi"]: mk(s) for s in cfg["decrypt"]}    # vswd's outbound SAs
+enc = {s["spi"]: mk(s) for s in cfg["encrypt"]}    # vswd's inbound SAs
+st = {"decrypted": 0, "encrypted": 0, "bad": 0, "plain": 0, "by_spi": {}}
+vswd_mac = ["ff:ff:ff:ff:ff:ff"]
+cap = []
+up = conf.L2socket(iface=cfg["up"])
+inside = conf.L2socket(iface=cfg["inside"])
+lock = threading.Lock()
+
+
+def from_vswd(p):
+    if Ether not in p or p[Ether].src.lower() == cfg["gw_mac"]:
+        return
+    with lock:
+        cap.append(p)
+        if IP in p and p[IP].proto == 50 and ESP in p:
+            vswd_mac[0] = p[Ether].src
+            k = str(p[ESP].spi)
+            try:
+                inner = dec[p[ESP].spi].decrypt(p[IP].copy())
+            except Exception:
+                st["bad"] += 1
+                return
+            st["decrypted"] += 1
+            st["by_spi"][k] = st["by_spi"].get(k, 0) + 1
+            inside.send(Ether(src=cfg["in_mac"], dst=cfg["host_mac"]) / inner)
+        elif IP in p and p[IP].dst.startswith(cfg["protected"]):
+            st["plain"] += 1   # a protected packet in the clear: must never happen
+
+
+def from_host(p):
+    if Ether not in p or p[Ether].src.lower() != cfg["host_mac"] or IP not in p:
+        return
+    with lock:
+        spi = int(open(cfg["spi_file"]).read())
+        e = enc[spi].encrypt(p[IP])
+        st["encrypted"] += 1
+        up.send(Ether(src=cfg["gw_mac"], dst=vswd_mac[0]) / e)
+
+
+def save():
+    with lock:
+        with open(cfg["stats"] + ".tmp", "w") as f:
+            json.dump(st, f)
+    import os
+    os.replace(cfg["stats"] + ".tmp", cfg["stats"])
+
+
+done = threading.Event()
+signal.signal(signal.SIGTERM, lambda *a: done.set())
+a = AsyncSniffer(iface=cfg["up"], prn=from_vswd, store=False)
+b = AsyncSniffer(iface=cfg["inside"], prn=from_host, store=False)
+a.start()
+b.start()
+time.sleep(0.5)
+open(cfg["ready"], "w").close()
+while not done.wait(0.2):
+    save()
+a.stop()
+b.stop()
+save()
+with lock:
+    wrpcap(cfg["pcap"], cap)
+'''
+
+
+class Gateway:
+    """The remote IPsec end: namespaces, the scapy process, its counters."""
+
+    def __init__(self, cleanup, tmp, sas_out, sas_in):
+        self.tmp = tmp
+        for ns in ("ipsvm", "ipsgw", "ipshost"):
+            netns_add(cleanup, ns)
+        netns_take("ipsvm", "ipsvm")
+        sh("ip -n ipsvm link set ipsvm down")
+        sh("ip -n ipsvm link set ipsvm address %s mtu 1400 up" % VM_MAC)
+        sh("ip -n ipsvm addr add %s/24 dev ipsvm" % VM_IP)
+        sh("ip -n ipsvm neigh add 10.0.0.254 lladdr 02:00:00:00:00:fe dev ipsvm nud permanent")
+        sh("ip -n ipsvm route add 10.1.0.0/16 via 10.0.0.254")
+        netns_take("ipsgw", "ipsup")
+        sh("ip -n ipsgw link set ipsup down")
+        sh("ip -n ipsgw link set ipsup address %s up" % GW_MAC)
+        sh("ip -n ipsgw link add gwin address %s type veth peer name hostin address %s "
+           "netns ipshost" % (GW_IN_MAC, HOST_MAC))
+        sh("ip -n ipsgw link set gwin up")
+        # The gateway handles whole packets: no segmentation or checksum offload towards it.
+        sh("ip netns exec ipshost ethtool -K hostin tso off gso off tx off")
+        sh("ip -n ipshost link set hostin mtu 1400 up")
+        sh("ip -n ipshost addr add %s/16 dev hostin" % HOST_IP)
+        sh("ip -n ipshost neigh add 10.1.0.1 lladdr %s dev hostin nud permanent" % GW_IN_MAC)
+        sh("ip -n ipshost route add 10.0.0.0/24 via 10.1.0.1")
+        for ns in ("ipsgw", "ipshost"):
+            sh("ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1" % ns, check=False)
+        self.spi_file = os.path.join(tmp, "gw-spi")
+        self.stats_file = os.path.join(tmp, "gw-stats.json")
+        self.pcap = os.path.join(tmp, "uplink.pcap")
+        ready = os.path.join(tmp, "gw-ready")
+
+        def ends(s, src, dst):
+            return {"spi": s["spi"], "key": s["key"], "salt": s["salt"], "src": src,
+                    "dst": dst}
+        conf = {"up": "ipsup", "inside": "gwin", "gw_mac": GW_MAC, "in_mac": GW_IN_MAC,
+                "host_mac": HOST_MAC, "protected": "10.1.", "spi_file": self.spi_file,
+                "stats": self.stats_file, "pcap": self.pcap, "ready": ready,
+                "decrypt": [ends(s, LOCAL, REMOTE) for s in sas_out],
+                "encrypt": [ends(s, REMOTE, LOCAL) for s in sas_in]}
+        self.use_spi(sas_in[0]["spi"])
+        cf = os.path.join(tmp, "gw.json")
+        with open(cf, "w") as f:
+            json.dump(conf, f)
+        script = os.path.join(tmp, "gw.py")
+        with open(script, "w") as f:
+            f.write(GATEWAY)
+        self.log = open(os.path.join(tmp, "gw.log"), "w")
+        self.proc = cleanup.spawn(["ip", "netns", "exec", "ipsgw", "/usr/bin/python3", script,
+                                   cf], stdout=self.log, stderr=subprocess.STDOUT)
+        wait_for(lambda: os.path.exists(ready) or self.proc.poll() is not None, 30,
+                 "the scapy gateway")
+        assert self.proc.poll() is None, open(self.log.name).read()
+
+    def use_spi(self, spi):
+        """The SA the gateway encrypts with from now on (vswd's inbound SPI)."""
+        with open(self.spi_file + ".tmp", "w") as f:
+            f.write(str(spi))
+        os.replace(self.spi_file + ".tmp", self.spi_file)
+
+    def stats(self):
+        wait_for(lambda: os.path.exists(self.stats_file), 5, "gateway stats")
+        with open(self.stats_file) as f:
+            return json.load(f)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(30)
+        self.log.close()
+        return self.stats()
+
+
+TCP_SERVER = r'''
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5001))
+s.listen(1)
+print("listening", flush=True)
+c, _ = s.accept()
+while True:
+    d = c.recv(65536)
+    if not d:
+        break
+    c.sendall(d)
+c.close()
+'''
+
+TCP_CLIENT = r'''
+import socket, sys
+data = bytes(range(256)) * int(sys.argv[2])
+c = socket.create_connection((sys.argv[1], 5001), timeout=30)
+c.sendall(data)
+c.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    d = c.recv(65536)
+    if not d:
+        break
+    got += d
+print("echoed=%d sent=%d same=%s" % (len(got), len(data), got == data))
+'''
+
+
+def tcp_echo(cleanup, tmp, blocks):
+    """TCP from the VM to the remote host and back through vswd's ESP: the client's report."""
+    srv = cleanup.spawn(["ip", "netns", "exec", "ipshost", "/usr/bin/python3", "-c",
+                         TCP_SERVER, HOST_IP], stdout=subprocess.PIPE, text=True)
+    assert srv.stdout.readline().strip() == "listening"
+    r = sh("ip netns exec ipsvm /usr/bin/python3 -c '%s' %s %d" % (TCP_CLIENT, HOST_IP, blocks),
+           check=False)
+    srv.wait(30)
+    return r.stdout.strip()
 
 
 def test_config_api_and_secrets(cleanup):
@@ -114,4 +309,38 @@ def test_config_api_and_secrets(cleanup):
     # Nothing of it reached the log.
     log = v.output()
     assert KEY_OUT not in log and KEY_IN not in log and "303132333435" not in log
+    v.stop()
+
+
+def test_ping_tcp_through_esp(cleanup):
+    """A namespace VM pings and runs TCP to a remote host; the wire carries only ESP, which
+    scapy decrypts; tshark decrypts the capture with the SAs' keys to what the VM sent;
+    per-SA counters count it."""
+    doc = ipsec_doc()
+    v = Vswd(cleanup, {"ports": ports(), "ipsec": doc}).start()
+    gw = Gateway(cleanup, v.dir, [doc["sa"][0]], [doc["sa"][1]])
+    assert ping("ipsvm", HOST_IP, count=5) == 5
+    rep = tcp_echo(cleanup, v.dir, 200)          # 51,200 bytes each way
+    assert rep == "echoed=51200 sent=51200 same=True", rep
+    rows = {r["name"]: r for r in v.result("ipsec.sa.list")}
+    st = gw.stop()
+    assert st["plain"] == 0 and st["bad"] == 0, st
+    assert st["decrypted"] >= 5 + 35 and st["encrypted"] >= 5 + 35, st
+    # vswd encrypted what the gateway decrypted, and decrypted what it encrypted.
+    assert rows["o1"]["packets"] == st["decrypted"], (rows["o1"], st)
+    assert rows["i1"]["packets"] == st["encrypted"], (rows["i1"], st)
+    assert rows["i1"]["auth_failed"] == rows["i1"]["replay"] == 0
+    # tshark, given o1's key, decrypts the uplink capture: ICVs good, the pings' payload.
+    uat = '"IPv4","%s","%s","0x%08x","AES-GCM with 16 octet ICV [RFC4106]","0x%s","NULL",""' % (
+        LOCAL, REMOTE, 0x1001, KEY_OUT + "a1b2c3d4")
+    r = subprocess.run(["tshark", "-n", "-r", gw.pcap, "-o", "esp.enable_encryption_decode:TRUE",
+                        "-o", "esp.enable_authentication_check:TRUE", "-o", "uat:esp_sa:" + uat,
+                        "-Y", "esp", "-T", "fields", "-e", "ip.dst", "-e", "icmp.type",
+                        "-e", "esp.icv_good"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    rows = [l.split("\t") for l in r.stdout.splitlines()]
+    assert len(rows) == st["decrypted"]
+    echo = [x for x in rows if x[1] == "8"]
+    assert len(echo) == 5 and all(x[0] == "%s,%s" % (REMOTE, HOST_IP) for x in echo), rows[:8]
+    assert all(x[2] == "1" for x in rows), rows[:8]
     v.stop()
