@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -213,6 +214,23 @@ workers_alive(const struct vsw_ctrl *c, uint64_t *last)
 	return alive;
 }
 
+/*
+ * Opens the IPsec outbound sequence state, "ipsec-seq.json" next to the running config
+ * @p running ("": none; outbound SAs are then refused).
+ */
+static int
+ipsec_state_open(struct vsw_ctrl *c, const char *running, struct ctrl_err *e)
+{
+	char path[4096], dir[4096];
+
+	path[0] = '\0';
+	if (running[0] != '\0') {
+		snprintf(dir, sizeof(dir), "%s", running);
+		snprintf(path, sizeof(path), "%s/ipsec-seq.json", dirname(dir));
+	}
+	return ipsec_ctl_state(&c->ipsec, path, e);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -327,7 +345,9 @@ main(int argc, char **argv)
 				ctrl.mem.total_mb, ctrl.mem.n_mbufs, ctrl.mem.data_room,
 				ctrl.mem.pool_bytes >> 20, ctrl.mem.fdb_bytes >> 20, MEM_EAL_BASE_MB,
 				cfg.dpdk.memory_mb, ctrl.mem.pool_mbufs);
-		rc = ctrl_config_apply(&ctrl, &cfg, false, NULL, &e);
+		rc = ipsec_state_open(&ctrl, running, &e);
+		if (rc == 0)
+			rc = ctrl_config_apply(&ctrl, &cfg, false, NULL, &e);
 		if (rc != 0)
 			ctrl_fini(&ctrl);
 	}

@@ -232,6 +232,7 @@ ctrl_poll(struct vsw_ctrl *c)
 	bool changed = false;
 	uint16_t i;
 
+	ipsec_ctl_poll(&c->ipsec, now, c->tsc_hz);
 	for (i = 0; i < c->n_workers; i++) {
 		dp_fdb_drain(c->fdb, c->workers[i]->dp.learn_ring, now);
 		dp_conn_drain(c->conn, c->workers[i]->dp.conn->ring, now);

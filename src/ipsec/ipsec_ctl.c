@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include <rte_malloc.h>
 
 #include "ipsec_ctl.h"
+#include "vsw_log.h"
 
 int
 ipsec_ctl_init(struct ipsec_ctl *ic, uint16_t n_workers, struct ctrl_err *e)
@@ -27,6 +30,93 @@ ipsec_ctl_init(struct ipsec_ctl *ic, uint16_t n_workers, struct ctrl_err *e)
 		}
 	}
 	return 0;
+}
+
+int
+ipsec_ctl_state(struct ipsec_ctl *ic, const char *path, struct ctrl_err *e)
+{
+	ipsec_seq_close(&ic->seq);
+	if (ipsec_seq_open(&ic->seq, path) != 0)
+		return ctrl_nomem(e, "$", "out of memory for the IPsec sequence state");
+	if (ic->seq.broken)
+		VSW_LOG(ERR, "ipsec: %s: outbound SAs are refused until it is repaired or removed "
+				"(and their keys changed)\n", ic->seq.why);
+	ic->t.seq = &ic->seq;
+	return 0;
+}
+
+/* Records lifetime event @p hard of running SA @p r, and logs it. */
+static void
+life_event(struct ipsec_ctl *ic, const struct ipsec_rsa *r, bool hard)
+{
+	struct ipsec_event *ev = &ic->ev[ic->n_events % IPSEC_EVENTS];
+	uint64_t p = __atomic_load_n(&r->life.packets, __ATOMIC_RELAXED);
+	uint64_t b = __atomic_load_n(&r->life.bytes, __ATOMIC_RELAXED);
+
+	*ev = (struct ipsec_event){ .seq = ++ic->n_events, .unix_s = (uint64_t)time(NULL),
+		.spi = r->cfg.spi, .hard = hard, .packets = p, .bytes = b };
+	snprintf(ev->sa, sizeof(ev->sa), "%s", r->cfg.name);
+	if (hard)
+		VSW_LOG(WARNING, "ipsec: SA %s (SPI 0x%x) reached its hard lifetime after %" PRIu64
+				" packets, %" PRIu64 " bytes: it stopped, its traffic is dropped "
+				"(ipsec_sa_expired) until it is replaced\n", r->cfg.name, r->cfg.spi,
+				p, b);
+	else
+		VSW_LOG(NOTICE, "ipsec: SA %s (SPI 0x%x) reached its soft lifetime after %" PRIu64
+				" packets, %" PRIu64 " bytes: rekey\n", r->cfg.name, r->cfg.spi, p, b);
+}
+
+/* True when @p used reached limit @p lim (0: none). */
+static inline bool
+reached(uint64_t used, uint64_t lim)
+{
+	return lim != 0 && used >= lim;
+}
+
+void
+ipsec_ctl_poll(struct ipsec_ctl *ic, uint64_t now, uint64_t hz)
+{
+	struct ctrl_err e;
+	uint32_t k;
+
+	if (now < ic->next_poll)
+		return;
+	ic->next_poll = now + hz / 20;
+	for (k = 0; k < ic->t.n; k++) {
+		struct ipsec_rsa *r = ic->t.sa[k];
+		uint64_t p = __atomic_load_n(&r->life.packets, __ATOMIC_RELAXED);
+		uint64_t b = __atomic_load_n(&r->life.bytes, __ATOMIC_RELAXED);
+		uint64_t next, mark;
+
+		if (!r->soft_hit && (reached(p, r->cfg.soft_packets) ||
+				reached(b, r->cfg.soft_bytes))) {
+			r->soft_hit = true;
+			life_event(ic, r, false);
+		}
+		if (!r->hard_hit && (reached(p, r->cfg.hard_packets) ||
+				reached(b, r->cfg.hard_bytes))) {
+			r->hard_hit = true;
+			life_event(ic, r, true);
+		}
+		if (r->cfg.dir != 1 || r->sqn_saved == 0)
+			continue;
+		/* The admitted count bounds the numbers used: save ahead of it. */
+		next = r->sqn_first + p;
+		if (next + IPSEC_SEQ_BLOCK / 2 <= r->sqn_saved)
+			continue;
+		mark = next + IPSEC_SEQ_BLOCK;
+		if (!r->cfg.esn)
+			mark = RTE_MIN(mark, (uint64_t)UINT32_MAX);
+		if (mark <= r->sqn_saved)
+			continue; /* used up: the engine refuses more (seq_overflow) */
+		if (ipsec_seq_reserve(&ic->seq, r->cfg.spi, r->key_id, mark, r->cfg.name, &e) != 0) {
+			VSW_LOG(ERR, "ipsec: SA %s: %s: its frames wait (ipsec_seq_unsaved)\n",
+					e.path, e.msg);
+			continue;
+		}
+		r->sqn_saved = mark;
+		ipsec_rsa_limits(r);
+	}
 }
 
 /* Copies section @p next into @p run with its ports as running slots. */
@@ -302,6 +392,7 @@ ipsec_ctl_fini(struct ipsec_ctl *ic)
 	spd_free(ic->spd);
 	ic->spd = NULL;
 	ipsec_table_fini(&ic->t);
+	ipsec_seq_close(&ic->seq);
 	ic->use_sa = NULL;
 	ic->n_use = 0;
 }

@@ -27,9 +27,27 @@
 #include "port.h"
 #include "spd.h"
 
+/** Lifetime events kept for ipsec.events. */
+#define IPSEC_EVENTS 64
+
+/** One lifetime event. */
+struct ipsec_event {
+	uint64_t seq;                      /**< its number (1, 2, ...) */
+	uint64_t unix_s;                   /**< when (wall clock seconds) */
+	char sa[CFG_NAME_LEN];             /**< the SA */
+	uint32_t spi;                      /**< its SPI */
+	bool hard;                         /**< hard (the SA stopped), else soft (rekey now) */
+	uint64_t packets;                  /**< lifetime use then */
+	uint64_t bytes;                    /**< lifetime use then */
+};
+
 /** The control thread's IPsec state. */
 struct ipsec_ctl {
 	struct ipsec_table t;              /**< the running SAs */
+	struct ipsec_seq seq;              /**< outbound sequence state file (ipsec_seq.h) */
+	uint64_t next_poll;                /**< TSC of the next ipsec_ctl_poll() pass */
+	uint64_t n_events;                 /**< events so far */
+	struct ipsec_event ev[IPSEC_EVENTS]; /**< the last ones, ev[n % IPSEC_EVENTS] */
 	struct ipsec_spd *spd;             /**< SPD of the running (or staged) section */
 	struct ipsec_rsa **use_sa;         /**< the SAs snapshots use: t.sa, or staged ones */
 	uint32_t n_use;                    /**< entries in use_sa */
@@ -51,6 +69,18 @@ struct ipsec_ctl_prep {
 
 /** Makes the rings for @p n_workers. @return 0 or -ENOMEM with @p e. */
 int ipsec_ctl_init(struct ipsec_ctl *ic, uint16_t n_workers, struct ctrl_err *e);
+
+/**
+ * Opens the outbound sequence state file @p path ("": none, outbound SAs are refused);
+ * before the first apply. @return 0 or -ENOMEM with @p e.
+ */
+int ipsec_ctl_state(struct ipsec_ctl *ic, const char *path, struct ctrl_err *e);
+
+/**
+ * Periodic work (every 50 ms of @p now, TSC at @p hz): saves the next sequence reserve of
+ * outbound SAs that used half of theirs, and reports lifetimes reached (log, events).
+ */
+void ipsec_ctl_poll(struct ipsec_ctl *ic, uint64_t now, uint64_t hz);
 
 /**
  * Prepares the section of @p next (a parsed document; its port index j has running slot

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,37 @@ ipsec_rsa_limits(struct ipsec_rsa *r)
 	__atomic_store_n(&r->life.max_packets, RTE_MIN(maxp, res), __ATOMIC_RELEASE);
 }
 
+/*
+ * Outbound SA @p c starts above its saved mark (ipsec_seq.h): sets spec->sqn_next and
+ * saves the first reserve in @p r. @return 0 or -errno with @p e (refused, used up, the
+ * file cannot be written).
+ */
+static int
+seq_start(struct ipsec_table *t, const struct cfg_ipsec_sa *c, struct esp_sa_spec *spec,
+		struct ipsec_rsa *r, const char *path, struct ctrl_err *e)
+{
+	uint64_t first, mark;
+	int rc;
+
+	r->key_id = ipsec_seq_key_id(c->key, c->key_len, c->salt);
+	rc = ipsec_seq_first(t->seq, c->spi, r->key_id, &first, path, e);
+	if (rc != 0)
+		return rc;
+	r->mark_before = first - 1;
+	if (!c->esn && first > UINT32_MAX)
+		return ctrl_errf(e, path, "the sequence numbers of this SPI and key are used up "
+				"(saved mark %" PRIu64 "): rekey", first - 1);
+	mark = first - 1 + IPSEC_SEQ_BLOCK;
+	if (!c->esn)
+		mark = RTE_MIN(mark, (uint64_t)UINT32_MAX);
+	rc = ipsec_seq_reserve(t->seq, c->spi, r->key_id, mark, path, e);
+	if (rc != 0)
+		return rc;
+	spec->sqn_next = first;
+	r->sqn_saved = mark;
+	return 0;
+}
+
 /* Frees running SA @p r (NULL is fine). */
 static void
 rsa_free(struct ipsec_rsa *r)
@@ -95,6 +127,7 @@ ipsec_table_prepare(struct ipsec_table *t, const struct cfg_ipsec *next,
 	int rc = 0;
 
 	memset(pl, 0, sizeof(*pl));
+	pl->seq = t->seq;
 	pl->n = next->n_sa;
 	pl->sa = calloc(next->n_sa + 1, sizeof(*pl->sa));
 	pl->fresh = calloc(next->n_sa + 1, 1);
@@ -146,7 +179,13 @@ ipsec_table_prepare(struct ipsec_table *t, const struct cfg_ipsec *next,
 		}
 		spec_of(&next->sa[i], &spec);
 		snprintf(path, sizeof(path), "$.ipsec.sa[%u]", i);
-		rc = esp_sa_create(&t->cr, &spec, &r->esp, path, e);
+		rc = spec.outbound ? seq_start(t, &next->sa[i], &spec, r, path, e) : 0;
+		if (rc == 0) {
+			rc = esp_sa_create(&t->cr, &spec, &r->esp, path, e);
+			if (rc != 0 && spec.outbound)
+				ipsec_seq_restore(t->seq, next->sa[i].spi, r->key_id,
+						r->mark_before);
+		}
 		if (rc != 0) {
 			rte_free(r);
 			break;
@@ -201,9 +240,15 @@ ipsec_table_abort(struct ipsec_table_plan *pl)
 {
 	uint32_t i;
 
-	for (i = 0; pl->sa != NULL && i < pl->n; i++)
-		if (pl->fresh[i])
-			rsa_free(pl->sa[i]);
+	for (i = 0; pl->sa != NULL && i < pl->n; i++) {
+		if (!pl->fresh[i])
+			continue;
+		/* It never sent: its reserve goes back (a dry run must not use numbers up). */
+		if (pl->sa[i]->cfg.dir == 1 && pl->sa[i]->sqn_saved != 0)
+			ipsec_seq_restore(pl->seq, pl->sa[i]->cfg.spi, pl->sa[i]->key_id,
+					pl->sa[i]->mark_before);
+		rsa_free(pl->sa[i]);
+	}
 	plan_free(pl);
 }
 

@@ -10,8 +10,10 @@
  * replay window go on; the others are made new, in the prepare phase, and the old ones
  * freed after the publish that stops the workers using them.
  *
- * A new outbound SA starts its sequence numbers (AES-GCM: its nonces) at 1, so it may not
- * reuse the key of another SA, running or in the same document: such a change is refused.
+ * A new outbound SA starts its sequence numbers (AES-GCM: its nonces) above the mark saved
+ * for its SPI and key (ipsec_seq.h; 1 for a new key), after saving its first reserve; it
+ * may not reuse the key of another SA, running or in the same document (that SA's numbers
+ * are not its own): such a change is refused.
  *
  * Phases (ctrl_config_apply()): ipsec_table_prepare() (can fail, changes nothing), then
  * ipsec_table_commit() or ipsec_table_abort(), and ipsec_table_retire() after the publish.
@@ -23,6 +25,7 @@
 #include "esp.h"
 #include "ipsec_cfg.h"
 #include "ipsec_dp.h"
+#include "ipsec_seq.h"
 
 /** A running SA. */
 struct ipsec_rsa {
@@ -34,6 +37,8 @@ struct ipsec_rsa {
 				   *   saved mark, seq.c) */
 	uint64_t sqn_saved;       /**< outbound: highest sequence number the saved reserve
 				   *   allows, 0: no reserve (nothing saved: no limit) */
+	uint64_t key_id;          /**< outbound: its key's fingerprint (ipsec_seq.h) */
+	uint64_t mark_before;     /**< outbound: its record's mark before this SA (0: none) */
 	bool soft_hit;            /**< the soft lifetime was reported */
 	bool hard_hit;            /**< the hard lifetime was reported */
 };
@@ -50,6 +55,7 @@ struct ipsec_table {
 	bool cr_up;               /**< cr is initialised */
 	uint32_t n;               /**< entries in sa[] */
 	struct ipsec_rsa **sa;    /**< by the running config's SA index */
+	struct ipsec_seq *seq;    /**< the outbound sequence state (NULL: outbound refused) */
 };
 
 /** What one apply does to the table. */
@@ -59,6 +65,7 @@ struct ipsec_table_plan {
 	uint8_t *fresh;           /**< per entry: made by this plan */
 	uint32_t n_gone;          /**< entries in gone[] */
 	struct ipsec_rsa **gone;  /**< running SAs the next config does not keep */
+	struct ipsec_seq *seq;    /**< the table's sequence state (abort restores reserves) */
 };
 
 /**

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -621,11 +622,16 @@ test_sa_table(void **state)
 	struct ipsec_rsa *o, *in;
 	struct rte_mbuf *m;
 	struct ctrl_err e;
-	char buf[4096];
+	char buf[4096], dir[] = "/tmp/vswut-seqXXXXXX", path[64];
+	struct ipsec_seq seq;
 	uint32_t i;
 
 	(void)state;
 	memset(&t, 0, sizeof(t));
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/seq.json", dir);
+	assert_int_equal(ipsec_seq_open(&seq, path), 0);
+	t.seq = &seq;
 	assert_int_equal(ipsec_doc(good_ipsec, &c, &e), 0);
 	assert_int_equal(ipsec_table_prepare(&t, &c, &pl, &e), 0);
 	assert_true(pl.fresh[0] && pl.fresh[1] && pl.n_gone == 0);
@@ -674,9 +680,55 @@ test_sa_table(void **state)
 	assert_int_equal(t.sa[0]->cfg.spi, 5000);
 	m = vm_frame(dst, IPPROTO_TCP, 80);
 	assert_int_equal(esp_sa_process(&t.sa[0]->esp, &m, 1, NULL), 1);
-	assert_int_equal(esp_seq(m), 1); /* a new key starts again */
+	assert_int_equal(esp_seq(m), 1); /* a new key starts again (the abort gave back its
+					  * reserve) */
 	rte_pktmbuf_free(m);
 	ipsec_table_fini(&t);
+
+	/* A restart: the same document resumes above the saved reserve, never at 1. */
+	ipsec_seq_close(&seq);
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ipsec_seq_open(&seq, path), 0);
+	t.seq = &seq;
+	assert_int_equal(ipsec_table_prepare(&t, &c2, &pl, &e), 0);
+	ipsec_table_commit(&t, &pl, &c2);
+	ipsec_table_retire(&pl);
+	assert_int_equal(t.sa[0]->sqn_first, IPSEC_SEQ_BLOCK + 1);
+	assert_int_equal(t.sa[0]->sqn_saved, 2 * IPSEC_SEQ_BLOCK);
+	m = vm_frame(dst, IPPROTO_TCP, 80);
+	assert_int_equal(esp_sa_process(&t.sa[0]->esp, &m, 1, NULL), 1);
+	assert_int_equal(esp_seq(m), IPSEC_SEQ_BLOCK + 1);
+	rte_pktmbuf_free(m);
+	/* The workers admit no more than the saved reserve. */
+	assert_int_equal(t.sa[0]->life.max_packets, IPSEC_SEQ_BLOCK);
+	assert_false(t.sa[0]->life.hard_packets);
+	ipsec_table_fini(&t);
+	ipsec_seq_close(&seq);
+
+	/* No state file, or one that cannot be read: outbound SAs are refused. */
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(ipsec_seq_open(&seq, ""), 0);
+	t.seq = &seq;
+	assert_int_equal(ipsec_table_prepare(&t, &c2, &pl, &e), -22);
+	assert_string_equal(e.path, "$.ipsec.sa[0]");
+	assert_non_null(strstr(e.msg, "--no-persist"));
+	ipsec_seq_close(&seq);
+	{
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs("{\"sa\": [{\"spi\": 1}]}", f);
+		fclose(f);
+	}
+	assert_int_equal(ipsec_seq_open(&seq, path), 0);
+	assert_true(seq.broken);
+	t.seq = &seq;
+	assert_int_equal(ipsec_table_prepare(&t, &c2, &pl, &e), -22);
+	assert_non_null(strstr(e.msg, "malformed"));
+	ipsec_table_fini(&t);
+	ipsec_seq_close(&seq);
+	unlink(path);
+	rmdir(dir);
 	ipsec_cfg_free(&c);
 	ipsec_cfg_free(&c2);
 }
