@@ -637,6 +637,9 @@ static const struct api_method methods[] = {
 	{ "ipsec.spd.del", ipsec_api_spd_del, true, false, "remove an IPsec policy entry",
 	  { { "index", A_INT, true, "its index in ipsec.spd.list", 0, SPD_MAX_ENTRIES },
 	    END_P } },
+	{ "ipsec.events", ipsec_api_events, false, false, "the last IPsec lifetime events: "
+	  "soft (rekey now) and hard (the SA stopped)",
+	  { { "since", A_INT, false, "only events after this seq", 0, INT64_MAX }, END_P } },
 	{ "stats.get", api_stats_get, false, false, "counters: ports, queues, workers, drop "
 	  "reasons, MAC table", { { "reset", A_BOOL, false, "then start counting from zero" },
 	  END_P } },

@@ -44,6 +44,7 @@
 	X(IPSEC_AUTH_FAILED, "ipsec_auth_failed", "inbound ESP whose ICV does not match (forged or corrupted)") \
 	X(IPSEC_REPLAY, "ipsec_replay", "inbound ESP replayed or behind the anti-replay window") \
 	X(IPSEC_NESTED, "ipsec_nested", "decrypted ESP carrying ESP again") \
+	X(IPSEC_NO_SA, "ipsec_no_sa", "ESP to a local tunnel endpoint with an SPI no inbound SA has") \
 	X(IPSEC_SA_EXPIRED, "ipsec_sa_expired", "the SA reached its hard lifetime (rekey)") \
 	X(IPSEC_SEQ_UNSAVED, "ipsec_seq_unsaved", "outbound: the sequence reserve is not saved yet (restart safety)") \
 	X(IPSEC_SA_DOWN, "ipsec_sa_down", "the SA's port or uplink is being replaced") \

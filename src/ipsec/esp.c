@@ -288,6 +288,9 @@ esp_sa_create(struct esp_crypto *cr, const struct esp_sa_spec *s, struct esp_sa 
 	}
 	sa->outbound = s->outbound;
 	sa->tunnel = s->tunnel;
+	sa->rp.win = s->outbound ? 0 : s->replay_win;
+	sa->rp.esn = s->esn;
+	sa->rp.top = s->outbound || s->sqn_next == 0 ? 0 : s->sqn_next - 1;
 	sa->iv_len = alg_is_gcm(s->alg) ? 8 : 16;
 	sa->icv_len = 16;
 	sa->align = alg_is_gcm(s->alg) ? 4 : 16;
@@ -427,7 +430,7 @@ esp_inb_seq(const struct rte_mbuf *m)
  * frame of the burst had its number (the window took that one); or its padding or trailer.
  */
 static inline uint8_t
-esp_inb_why(const struct rte_mbuf *f, struct rte_mbuf *const *pre, const uint32_t *seq,
+esp_inb_why(const struct rte_mbuf *f, struct rte_mbuf *const *pre, const uint64_t *seq,
 		uint16_t n)
 {
 	uint16_t p, q;
@@ -442,46 +445,113 @@ esp_inb_why(const struct rte_mbuf *f, struct rte_mbuf *const *pre, const uint32_
 	return ESP_MALFORMED;
 }
 
+/* The 64-bit sequence number of 32-bit @p sqn given window @p rp (RFC 4303 A2.1). */
+static inline uint64_t
+rp_full(const struct esp_replay *rp, uint32_t sqn)
+{
+	uint32_t tl = (uint32_t)rp->top, th = (uint32_t)(rp->top >> 32);
+	uint32_t bl = tl - rp->win + 1;
+
+	if (!rp->esn)
+		return sqn;
+	if (tl >= rp->win - 1)
+		th += sqn < bl;       /* the window lies in one 2^32 subspace */
+	else if (th != 0)
+		th -= sqn >= bl;      /* it spans two */
+	return (uint64_t)th << 32 | sqn;
+}
+
+/* True when @p s may be new to window @p rp (not seen, not behind it). */
+static inline bool
+rp_check(const struct esp_replay *rp, uint64_t s)
+{
+	if (s == 0)
+		return false;
+	if (s > rp->top)
+		return true;
+	if (rp->top - s >= rp->win)
+		return false;
+	return !((rp->bits[(s >> 6) & (ESP_RP_WORDS - 1)] >> (s & 63)) & 1);
+}
+
+/* Takes @p s into window @p rp (after authentication). @return false when already seen. */
+static inline bool
+rp_update(struct esp_replay *rp, uint64_t s)
+{
+	uint64_t *w;
+
+	if (!rp_check(rp, s))
+		return false;
+	if (s > rp->top) {
+		uint64_t from = (rp->top >> 6) + 1, to = s >> 6, x;
+
+		if (to - from >= ESP_RP_WORDS)
+			memset(rp->bits, 0, sizeof(rp->bits));
+		else
+			for (x = from; x <= to && to >= from; x++)
+				rp->bits[x & (ESP_RP_WORDS - 1)] = 0;
+		rp->top = s;
+	}
+	w = &rp->bits[(s >> 6) & (ESP_RP_WORDS - 1)];
+	*w |= UINT64_C(1) << (s & 63);
+	return true;
+}
+
 uint16_t
 esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n, uint8_t *why)
 {
-	struct rte_mbuf *bad[n];
-	uint8_t bad_why[n];
-	struct rte_mbuf *pre[n];
-	uint32_t seq[n];
-	uint16_t i, k = 0, nb = 0, ok, prep, j;
+	struct rte_mbuf *bad[n], *pre[n];
+	uint8_t bad_why[n], w_[n];
+	uint64_t seq[n];
+	uint16_t i, k = 0, nb = 0, ok, prep, j, p;
+	bool rp = !sa->outbound && sa->rp.win != 0;
 
-	/* Frames rte_ipsec cannot take go to the end at once. */
+	if (why == NULL)
+		why = w_;
+	/* Frames rte_ipsec cannot take go to the end at once; so do replays (vswd keeps its
+	 * own window: rte_ipsec 22.11's loses bits 32..63 of each word, doc/ipsec.md). */
 	for (i = 0; i < n; i++) {
-		if (esp_frame_lens(mb[i]) && (sa->outbound || esp_inb_len_ok(sa, mb[i]))) {
-			mb[k++] = mb[i];
-		} else {
+		if (!esp_frame_lens(mb[i]) || (!sa->outbound && !esp_inb_len_ok(sa, mb[i]))) {
 			bad_why[nb] = ESP_MALFORMED;
 			bad[nb++] = mb[i];
+		} else if (rp && !rp_check(&sa->rp, rp_full(&sa->rp,
+				rte_be_to_cpu_32(esp_inb_seq(mb[i]))))) {
+			bad_why[nb] = ESP_REPLAY;
+			bad[nb++] = mb[i];
+		} else {
+			mb[k++] = mb[i];
 		}
 	}
 	rte_errno = 0;
 	prep = k == 0 ? 0 : rte_ipsec_pkt_cpu_prepare(&sa->ss, mb, k);
 	/* rte_ipsec moved the ones it refused behind the ones it took: [prep, k). Inbound,
-	 * after the length checks above, that is the replay window; outbound, the sequence
-	 * numbers or the room for the headers. */
-	for (i = prep; why != NULL && i < k; i++)
+	 * after the checks above, that is its own window; outbound, the sequence numbers or
+	 * the room for the headers. */
+	for (i = prep; i < k; i++)
 		why[i] = !sa->outbound ? ESP_REPLAY : rte_errno == EOVERFLOW ? ESP_OVERFLOW :
 			ESP_OTHER;
-	if (why != NULL && !sa->outbound) {
+	if (!sa->outbound) {
 		for (i = 0; i < prep; i++) {
 			pre[i] = mb[i];
-			seq[i] = esp_inb_seq(mb[i]);
+			seq[i] = rp_full(&sa->rp, rte_be_to_cpu_32(esp_inb_seq(mb[i])));
 		}
 	}
 	ok = prep == 0 ? 0 : rte_ipsec_pkt_process(&sa->ss, mb, prep);
-	for (i = ok; why != NULL && i < prep; i++)
+	for (i = ok; i < prep; i++)
 		why[i] = sa->outbound ? ESP_OTHER : esp_inb_why(mb[i], pre, seq, prep);
-	for (i = 0, j = 0; i < ok; i++) {
-		if (esp_finish(sa, mb[i])) {
+	/* The good ones kept their order: their numbers are pre[]'s in that order. */
+	for (i = 0, j = 0, p = 0; i < ok; i++) {
+		bool dup = false;
+
+		if (!sa->outbound) {
+			while (pre[p] != mb[i])
+				p++;
+			dup = rp && !rp_update(&sa->rp, seq[p]);
+		}
+		if (!dup && esp_finish(sa, mb[i])) {
 			mb[j++] = mb[i];
 		} else {
-			bad_why[nb] = ESP_OTHER;
+			bad_why[nb] = dup ? ESP_REPLAY : ESP_OTHER;
 			bad[nb++] = mb[i];
 		}
 	}
@@ -489,13 +559,10 @@ esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n, uint8_t *why
 	 * the good ones, then the early refusals and the unfinished. */
 	if (j < ok) {
 		memmove(&mb[j], &mb[ok], (k - ok) * sizeof(mb[0]));
-		if (why != NULL)
-			memmove(&why[j], &why[ok], (k - ok) * sizeof(why[0]));
+		memmove(&why[j], &why[ok], (k - ok) * sizeof(why[0]));
 	}
 	memcpy(&mb[j + (k - ok)], bad, nb * sizeof(mb[0]));
-	if (why != NULL) {
-		memset(why, ESP_OK, j);
-		memcpy(&why[j + (k - ok)], bad_why, nb);
-	}
+	memset(why, ESP_OK, j);
+	memcpy(&why[j + (k - ok)], bad_why, nb);
 	return j;
 }

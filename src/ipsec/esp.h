@@ -83,6 +83,22 @@ int esp_crypto_init(struct esp_crypto *cr, uint32_t max_sa, int socket, struct c
 /** Stops and removes what esp_crypto_init() made (NULL-safe, idempotent). */
 void esp_crypto_fini(struct esp_crypto *cr);
 
+/** Words of an inbound anti-replay bitmap: windows up to 4096 packets, with room to slide. */
+#define ESP_RP_WORDS 128
+
+/**
+ * An inbound anti-replay window (RFC 4303 3.4.3), kept by vswd besides rte_ipsec's: DPDK
+ * 22.11 computes the bit of a sequence number in a 32-bit variable (esn_inb_update_sqn()),
+ * so numbers whose position in their 64-bit word is 32..63 are never marked, and their
+ * replays are taken. Checked before decryption, updated after authentication.
+ */
+struct esp_replay {
+	uint64_t top;                    /**< highest sequence number taken (64-bit) */
+	uint32_t win;                    /**< window in packets, 0: no replay check */
+	bool esn;                        /**< numbers are 64-bit (reconstructed) */
+	uint64_t bits[ESP_RP_WORDS];     /**< bit s % 8192: s was taken (within the window) */
+};
+
 /** One SA with its session. */
 struct esp_sa {
 	struct rte_ipsec_sa *sa;        /**< rte_ipsec state (sequence numbers, window) */
@@ -96,6 +112,7 @@ struct esp_sa {
 	uint8_t iv_len;                 /**< IV bytes after the ESP header */
 	uint8_t icv_len;                /**< ICV bytes at the end */
 	uint8_t align;                  /**< the ciphertext's length is a multiple of this */
+	struct esp_replay rp;           /**< inbound: vswd's anti-replay window */
 };
 
 /** Why the engine refused a frame (esp_sa_process_idx()). */

@@ -5,7 +5,8 @@
  * ESP (no IPv6 extension header, not an IPv4 fragment) whose SPI is an inbound SA of this
  * uplink is the SA's: decrypted (authenticated, window checked) by the engine (esp.h), then
  * sent straight to the SA's VM port's egress arc in that port's VLAN, marked
- * VSW_META_F_IPSEC with the SA. Other frames go on along the arc in the clear.
+ * VSW_META_F_IPSEC with the SA. ESP to a local tunnel endpoint of this uplink with an SPI
+ * no inbound SA has is dropped (ipsec_no_sa). Other frames go on along the arc in the clear.
  *
  * rte_ipsec allows one thread at a time per inbound SA, so each has an owner worker
  * (dp_ipsec_sa.owner). Another worker's frames of that SA take the stolen edge: they go into
@@ -32,9 +33,12 @@ ipsec_in_enabled(const struct dp_snap *s, uint16_t port)
 	return s->ipsec != NULL && s->port[port].ipsec_in;
 }
 
-/* The SPI of @p m when it is an untagged Ethernet frame of IPv4/IPv6 ESP, else false. */
+/*
+ * The SPI of @p m when it is an untagged Ethernet frame of IPv4/IPv6 ESP, with its IP
+ * version and destination address, else false.
+ */
 static inline bool
-esp_frame_spi(const struct rte_mbuf *m, uint32_t *spi)
+esp_frame_spi(const struct rte_mbuf *m, uint32_t *spi, uint8_t *family, const uint8_t **dst)
 {
 	const uint8_t *h = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t len = rte_pktmbuf_data_len(m), off, v;
@@ -48,11 +52,15 @@ esp_frame_spi(const struct rte_mbuf *m, uint32_t *spi)
 				(ip->fragment_offset & RTE_BE16(0x3fff)) != 0)
 			return false;
 		off = RTE_ETHER_HDR_LEN + (ip->version_ihl & 0xfu) * 4u;
+		*family = 4;
+		*dst = (const uint8_t *)&ip->dst_addr;
 	} else if (h[12] == 0x86 && h[13] == 0xdd) {
 		if (len < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv6_hdr) + 8 ||
 				h[14 + 6] != IPPROTO_ESP)
 			return false;
 		off = RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv6_hdr);
+		*family = 6;
+		*dst = h + 14 + 24;
 	} else {
 		return false;
 	}
@@ -134,7 +142,9 @@ ipsec_in_frames(struct dp_worker *w, const struct dp_snap *s, uint16_t port,
 	const struct dp_ipsec *ip = s->ipsec;
 	int16_t sa_of[IN_SRC_BURST];
 	uint8_t idx[IN_SRC_BURST];
+	const uint8_t *dst;
 	uint16_t i, j, k;
+	uint8_t family;
 	uint32_t spi;
 	int sa;
 
@@ -142,8 +152,15 @@ ipsec_in_frames(struct dp_worker *w, const struct dp_snap *s, uint16_t port,
 	for (i = 0; i < n; i++) {
 		sa_of[i] = -1;
 		next[i] = DP_NEXT_CONT;
-		if (!esp_frame_spi(pkts[i], &spi) || (sa = dp_ipsec_in_sa(ip, spi, port)) < 0)
+		if (!esp_frame_spi(pkts[i], &spi, &family, &dst))
 			continue;
+		sa = dp_ipsec_in_sa(ip, spi, port);
+		if (sa < 0) {
+			/* To one of our tunnel endpoints: ours to refuse (RFC 4301 5.2). */
+			if (dp_ipsec_is_local(ip, port, family, dst))
+				next[i] = dp_next_drop(DP_DROP_IPSEC_NO_SA);
+			continue;
+		}
 		if (ip->sa[sa].owner == w->id) {
 			sa_of[i] = (int16_t)sa;
 		} else if (!handoff) {

@@ -259,3 +259,25 @@ ipsec_api_spd_del(struct vsw_api *a, json_t *p, struct rpc_error *err)
 	json_array_remove(spd, k);
 	return api_apply_doc(a, doc, false, NULL, err);
 }
+
+json_t *
+ipsec_api_events(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	const struct ipsec_ctl *ic = &a->c->ipsec;
+	json_int_t since = json_integer_value(json_object_get(p, "since"));
+	json_t *arr = json_array();
+	uint64_t k, first = ic->n_events > IPSEC_EVENTS ? ic->n_events - IPSEC_EVENTS : 0;
+
+	for (k = first; arr != NULL && k < ic->n_events; k++) {
+		const struct ipsec_event *ev = &ic->ev[k % IPSEC_EVENTS];
+
+		if ((json_int_t)ev->seq <= since)
+			continue;
+		json_array_append_new(arr, json_pack("{s:I, s:I, s:s, s:I, s:s, s:I, s:I}",
+				"seq", (json_int_t)ev->seq, "time", (json_int_t)ev->unix_s,
+				"sa", ev->sa, "spi", (json_int_t)ev->spi,
+				"lifetime", ev->hard ? "hard" : "soft",
+				"packets", (json_int_t)ev->packets, "bytes", (json_int_t)ev->bytes));
+	}
+	return arr != NULL ? arr : nomem(err);
+}

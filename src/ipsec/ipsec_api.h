@@ -30,4 +30,8 @@ json_t *ipsec_api_spd_set(struct vsw_api *a, json_t *p, struct rpc_error *err);
 /** ipsec.spd.del: removes entry "index". */
 json_t *ipsec_api_spd_del(struct vsw_api *a, json_t *p, struct rpc_error *err);
 
+/** ipsec.events: the last lifetime events (soft: rekey now; hard: the SA stopped), after
+ * "since" (an event's seq). */
+json_t *ipsec_api_events(struct vsw_api *a, json_t *p, struct rpc_error *err);
+
 #endif

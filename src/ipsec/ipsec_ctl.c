@@ -328,8 +328,9 @@ ipsec_snap_build(const struct ipsec_ctl *ic, const struct cfg_ipsec *run,
 {
 	struct dp_ipsec_sa *sa;
 	struct dp_ipsec_spi *spi;
+	struct dp_ipsec_local *loc;
 	struct dp_ipsec *ip;
-	uint32_t i, n_in = 0;
+	uint32_t i, n_in = 0, n_loc = 0;
 	uint16_t w;
 
 	s->ipsec = NULL;
@@ -337,11 +338,12 @@ ipsec_snap_build(const struct ipsec_ctl *ic, const struct cfg_ipsec *run,
 		return 0;
 	RTE_VERIFY(ic->n_use == run->n_sa);
 	ip = rte_zmalloc("vsw_snap_ipsec", sizeof(*ip) + (run->n_sa + 1) * (sizeof(*sa) +
-			sizeof(*spi)), RTE_CACHE_LINE_SIZE);
+			sizeof(*spi) + sizeof(*loc)), RTE_CACHE_LINE_SIZE);
 	if (ip == NULL)
 		return ctrl_nomem(e, "$.ipsec", "out of memory for the snapshot's SAs");
 	sa = (struct dp_ipsec_sa *)(ip + 1);
 	spi = (struct dp_ipsec_spi *)(sa + run->n_sa + 1);
+	loc = (struct dp_ipsec_local *)(spi + run->n_sa + 1);
 	for (i = 0; i < run->n_sa; i++) {
 		uint32_t g;
 
@@ -352,6 +354,14 @@ ipsec_snap_build(const struct ipsec_ctl *ic, const struct cfg_ipsec *run,
 		if (!sa[i].outbound && !sa[i].down)
 			spi[n_in++] = (struct dp_ipsec_spi){ .spi = run->sa[i].spi,
 				.uplink = sa[i].uplink, .sa = (uint16_t)i };
+		if (!sa[i].outbound && !sa[i].down && sa[i].tunnel &&
+				!dp_ipsec_is_local(&(struct dp_ipsec){ .n_local = n_loc,
+				.local = loc }, sa[i].uplink, run->sa[i].tun_family,
+				run->sa[i].local)) {
+			loc[n_loc].uplink = sa[i].uplink;
+			loc[n_loc].family = run->sa[i].tun_family;
+			memcpy(loc[n_loc++].addr, run->sa[i].local, 16);
+		}
 	}
 	qsort(spi, n_in, sizeof(*spi), spi_cmp);
 	for (i = 0; i < run->n_spd; i++) {
@@ -368,6 +378,8 @@ ipsec_snap_build(const struct ipsec_ctl *ic, const struct cfg_ipsec *run,
 	ip->sa = sa;
 	ip->n_in_spi = n_in;
 	ip->in_spi = spi;
+	ip->n_local = n_loc;
+	ip->local = loc;
 	ip->spd = ic->spd;
 	for (w = 0; w < VSW_MAX_WORKERS; w++)
 		ip->in_ring[w] = ic->ring[w];

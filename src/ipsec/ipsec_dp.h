@@ -76,6 +76,13 @@ struct dp_ipsec_spi {
 	uint16_t sa;           /**< the SA's index */
 };
 
+/** A tunnel's local endpoint on an uplink: ESP to it with an unknown SPI is dropped. */
+struct dp_ipsec_local {
+	uint16_t uplink;       /**< the uplink's slot */
+	uint8_t family;        /**< 4 or 6 */
+	uint8_t addr[16];      /**< the address (IPv4: first 4 bytes) */
+};
+
 /** The IPsec part of a snapshot. */
 struct dp_ipsec {
 	uint32_t n_sa;                   /**< entries in sa[] */
@@ -83,6 +90,8 @@ struct dp_ipsec {
 	const struct ipsec_spd *spd;     /**< the SPD set */
 	uint32_t n_in_spi;               /**< entries in in_spi[] */
 	const struct dp_ipsec_spi *in_spi; /**< inbound SPIs, sorted */
+	uint32_t n_local;                /**< entries in local[] */
+	const struct dp_ipsec_local *local; /**< inbound tunnels' local endpoints (distinct) */
 	/** Per worker: frames of the inbound SAs it owns, handed over by the other workers
 	 * (MP/SC rings, drained by that worker's vsw_ipsec_in_src). */
 	struct rte_ring *in_ring[VSW_MAX_WORKERS];
@@ -173,6 +182,20 @@ dp_ipsec_admit_or_drop(const struct dp_ipsec_sa *sa, struct dp_ipsec_ctr *c,
 	else if (code == DP_DROP_IPSEC_SA_EXPIRED)
 		c->expired += n - k;
 	return k;
+}
+
+/** True when @p addr (@p family) on @p uplink is a local tunnel endpoint of @p ip. */
+static inline bool
+dp_ipsec_is_local(const struct dp_ipsec *ip, uint16_t uplink, uint8_t family,
+		const uint8_t *addr)
+{
+	uint32_t i;
+
+	for (i = 0; i < ip->n_local; i++)
+		if (ip->local[i].uplink == uplink && ip->local[i].family == family &&
+				memcmp(ip->local[i].addr, addr, family == 4 ? 4 : 16) == 0)
+			return true;
+	return false;
 }
 
 /** Writes the tunnel MACs of @p sa into the Ethernet header of frame @p m. */

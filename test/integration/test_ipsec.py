@@ -408,3 +408,87 @@ def test_sequence_numbers_survive_restart(cleanup):
     after = gw.stop()["seq"][str(0x1001)]
     assert after[0] == row["sequence_first"] and after[0] > before[1], (before, after)
     v.stop()
+
+
+BAD_ESP = r'''
+import os, sys
+from scapy.all import Ether, IP, ICMP, Raw, conf, raw
+from scapy.layers.ipsec import ESP, SecurityAssociation
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+key, salt, spi, dst_mac, gw_mac, local, remote = sys.argv[1:8]
+key, salt, spi = bytes.fromhex(key), bytes.fromhex(salt), int(spi)
+s = conf.L2socket(iface="ipsup")
+l2 = Ether(src=gw_mac, dst=dst_mac)
+def sa(x):
+    return SecurityAssociation(ESP, spi=x, crypt_algo="AES-GCM", crypt_key=key + salt,
+                               tunnel_header=IP(src=remote, dst=local))
+good = sa(spi)
+good.seq_num = 1000         # above what the gateway sent: not a replay
+def inner(i, proto=None):
+    p = IP(src="10.1.0.5", dst="10.0.0.1") / ICMP(id=99, seq=i) / Raw(b"bad-input-%d" % i)
+    if proto is not None:
+        p = IP(src="10.1.0.5", dst="10.0.0.1", proto=proto) / Raw(bytes(40))
+    return p
+g = good.encrypt(inner(0))
+s.send(l2 / g)                                          # delivered
+s.send(l2 / g)                                          # replayed
+b = bytearray(raw(good.encrypt(inner(1))))
+b[-1] ^= 1
+s.send(l2 / IP(bytes(b)))                               # bad ICV
+t = raw(good.encrypt(inner(2)))
+s.send(l2 / IP(t[:20]) / Raw(t[20:20 + 19]))           # truncated ESP
+s.send(l2 / sa(0x9999).encrypt(inner(3)))              # no such SPI, to our endpoint
+s.send(l2 / good.encrypt(inner(4, proto=50)))          # ESP inside ESP
+# Bad padding bytes (RFC 4303: 1, 2, 3, ...), valid ICV.
+pt = raw(inner(5)) + bytes([9, 9]) + bytes([2, 4])
+pt += bytes((-len(pt)) % 4)
+hdr = spi.to_bytes(4, "big") + (2000).to_bytes(4, "big")
+iv = os.urandom(8)
+ct = AESGCM(key).encrypt(salt + iv, pt, hdr)
+s.send(l2 / IP(src=remote, dst=local, proto=50) / Raw(hdr + iv + ct))
+print("sent")
+'''
+
+
+def test_lifetimes_and_bad_esp(cleanup):
+    """The soft lifetime is an event and a log line, the hard one stops the SA: its frames
+    are counted drops, never plaintext. Hostile ESP from the uplink (replayed, forged,
+    truncated, unknown SPI, ESP in ESP, bad padding) is dropped under its own reason; only
+    the one valid frame reaches the VM."""
+    doc = ipsec_doc()
+    doc["sa"][0]["lifetime"] = {"soft_packets": 3, "hard_packets": 5}
+    v = Vswd(cleanup, {"ports": ports(), "ipsec": doc}).start()
+    gw = Gateway(cleanup, v.dir, [doc["sa"][0]], [doc["sa"][1]])
+    assert ping("ipsvm", HOST_IP, count=8) == 5
+    wait_for(lambda: len(v.result("ipsec.events")) == 2, 5, "two lifetime events")
+    ev = v.result("ipsec.events")
+    assert [(e["sa"], e["lifetime"]) for e in ev] == [("o1", "soft"), ("o1", "hard")], ev
+    assert v.result("ipsec.events", {"since": ev[0]["seq"]})[0]["lifetime"] == "hard"
+    o1 = v.result("ipsec.sa.show", {"name": "o1"})
+    assert o1["packets"] == 5 and o1["expired"] == 3, o1
+    assert o1["lifetime"]["soft_reached"] and o1["lifetime"]["hard_reached"]
+    assert "reached its soft lifetime" in v.output() and "reached its hard lifetime" in v.output()
+    assert v.result("stats.get")["drops"]["ipsec_sa_expired"] == 3
+    st = gw.stop()
+    assert st["decrypted"] == 5 and st["plain"] == 0, st
+    # Hostile ESP on the uplink, from the gateway's namespace.
+    vm_before = [p for p in v.result("stats.get")["ports"] if p["name"] == "vm1"][0]
+    i1 = doc["sa"][1]
+    up_mac = sh("ip netns exec ipsgw cat /sys/class/net/ipsup/address").stdout.strip()
+    r = sh("ip netns exec ipsgw /usr/bin/python3 -c '%s' %s %s %d ff:ff:ff:ff:ff:ff %s %s %s" % (
+        BAD_ESP, i1["key"], i1["salt"], i1["spi"], GW_MAC, LOCAL, REMOTE))
+    assert "sent" in r.stdout, r.stderr
+    assert up_mac
+    want = {"ipsec_replay": 1, "ipsec_auth_failed": 1, "ipsec_no_sa": 1, "ipsec_nested": 1,
+            "ipsec_inbound_failed": 2}
+    try:
+        wait_for(lambda: all(v.result("stats.get")["drops"][k] == n for k, n in want.items()),
+                 5, "the hostile frames' drops")
+    except AssertionError:
+        d = v.result("stats.get")["drops"]
+        raise AssertionError({k: x for k, x in d.items() if x})
+    i1row = v.result("ipsec.sa.show", {"name": "i1"})
+    assert i1row["replay"] == 1 and i1row["auth_failed"] == 1 and i1row["malformed"] == 3, i1row
+    vm_after = [p for p in v.result("stats.get")["ports"] if p["name"] == "vm1"][0]
+    assert vm_after["tx_packets"] - vm_before["tx_packets"] == 1
+    v.stop()
