@@ -160,6 +160,11 @@ struct cfg_port {
 	uint32_t pvlan_mode;       /**< enum cfg_pvlan_mode ("pvlan.mode") */
 	uint32_t pvlan_secondary;  /**< isolated/community: secondary VLAN ID ("pvlan.secondary") */
 	uint32_t mirror;           /**< enum cfg_mirror */
+	uint32_t ipsec_max_sa;     /**< "ipsec.offload_max_sa": this VM's SAs that may run on
+				    *   the NIC, 0: never (ipsec_place.h) */
+	uint32_t ipsec_prio;       /**< "ipsec.offload_priority": higher VMs first */
+	uint32_t ipsec_slots;      /**< "ipsec.offload_slots": as an uplink, SAs its NIC may
+				    *   hold, 0: as many as it takes */
 };
 
 /** One entry of "fdb": a static MAC. */

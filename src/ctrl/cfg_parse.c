@@ -298,6 +298,11 @@ static const struct cfg_item port_items[] = {
 	{ .key = "mirror", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, mirror),
 	  .names = cfg_mirror_names, .def = CFG_MIRROR_NONE, .live = true,
 	  .help = "port mirroring: none, source (copied) or destination (gets the copies)" },
+	{ .key = "ipsec", .type = CFG_T_FUNC, .fn = ipsec_cfg_parse_port,
+	  .emit = ipsec_cfg_emit_port, .live = true,
+	  .help = "IPsec offload: {\"offload_max_sa\": N (VM: its SAs on the NIC, default 512, "
+		  "0: never), \"offload_priority\": N, \"offload_slots\": N (uplink: SAs its "
+		  "NIC may hold, 0: as many as it takes)}" },
 	CFG_ITEM_END
 };
 

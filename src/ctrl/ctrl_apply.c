@@ -299,6 +299,18 @@ slots_move(const struct vsw_config *next, const struct plan *pl)
 	return false;
 }
 
+/* Whether live settings of ports change (the IPsec placement reads some). */
+static bool
+ports_live(const struct plan *pl)
+{
+	uint32_t i;
+
+	for (i = 0; i < RTE_DIM(pl->op); i++)
+		if (pl->op[i] == OP_LIVE)
+			return true;
+	return false;
+}
+
 static bool
 acl_rebuild(const struct vsw_ctrl *c, const struct vsw_config *next, const struct plan *pl)
 {
@@ -362,7 +374,7 @@ prep_stage(struct vsw_ctrl *c, const struct vsw_config *next, struct prep *pr)
 		pr->acl = NULL;
 		pr->acl_r = NULL;
 	}
-	ipsec_ctl_stage(&c->ipsec, &c->cfg.ipsec, &pr->ip);
+	ipsec_ctl_stage(&c->ipsec, &c->cfg, c->ports, &pr->ip);
 	pr->staged = true;
 }
 
@@ -466,7 +478,7 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 		rc = prep_lists(next, pl, &pr, e);
 	if (rc == 0)
 		rc = ipsec_ctl_prepare(&c->ipsec, &c->cfg.ipsec, &next->ipsec, pl->slot_of,
-				slots_move(next, pl), &pr.ip, e);
+				slots_move(next, pl) || ports_live(pl), &pr.ip, e);
 	if (rc != 0 || dry_run) {
 		if (rc == 0 && report != NULL)
 			*report = plan_report(c, next, pl, pr.ip.change);

@@ -9,6 +9,7 @@
 #include <rte_malloc.h>
 
 #include "esp.h"
+#include "esp_inline.h"
 
 /* Names of the software crypto devices (vdev names start with their driver's). */
 #define ESP_DEV_GCM "crypto_aesni_gcm_vsw"
@@ -134,8 +135,8 @@ esp_crypto_fini(struct esp_crypto *cr)
 }
 
 /* The crypto transforms of @p s into @p xf (two for CBC + HMAC, chained in @p xf[0]). */
-static void
-sa_xforms(const struct esp_sa_spec *s, struct rte_crypto_sym_xform xf[2])
+void
+esp_sa_xforms(const struct esp_sa_spec *s, struct rte_crypto_sym_xform xf[2])
 {
 	struct rte_crypto_sym_xform *c = &xf[0], *a = &xf[1];
 
@@ -228,7 +229,7 @@ esp_sa_create(struct esp_crypto *cr, const struct esp_sa_spec *s, struct esp_sa 
 	if (esp_alg_key_len(s->alg) == 0 || (s->family != 4 && s->family != 6) ||
 			(s->tunnel && s->tun_family != 4 && s->tun_family != 6))
 		return ctrl_errf(e, path, "bad SA parameters");
-	sa_xforms(s, xf);
+	esp_sa_xforms(s, xf);
 	memset(&prm, 0, sizeof(prm));
 	/* Several workers may send through one outbound SA. */
 	prm.flags = s->outbound ? RTE_IPSEC_SAFLAG_SQN_ATOM : 0;
@@ -304,6 +305,7 @@ esp_sa_create(struct esp_crypto *cr, const struct esp_sa_spec *s, struct esp_sa 
 void
 esp_sa_free(struct esp_sa *sa)
 {
+	esp_inline_detach(sa);
 	if (sa->crypto_ses != NULL)
 		rte_cryptodev_sym_session_free(sa->dev_id, sa->crypto_ses);
 	if (sa->sa != NULL) {
@@ -497,17 +499,20 @@ rp_update(struct esp_replay *rp, uint64_t s)
 	return true;
 }
 
-uint16_t
-esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n, uint8_t *why)
+/*
+ * esp_sa_process() through rte_ipsec session @p ss of @p sa: @p cpu, the software one
+ * (crypto in rte_ipsec_pkt_cpu_prepare()), else the inline one (the NIC does the crypto).
+ */
+static uint16_t
+esp_run(struct esp_sa *sa, struct rte_ipsec_session *ss, bool cpu, struct rte_mbuf **mb,
+		uint16_t n, uint8_t *why)
 {
 	struct rte_mbuf *bad[n], *pre[n];
-	uint8_t bad_why[n], w_[n];
+	uint8_t bad_why[n];
 	uint64_t seq[n];
 	uint16_t i, k = 0, nb = 0, ok, prep, j, p;
 	bool rp = !sa->outbound && sa->rp.win != 0;
 
-	if (why == NULL)
-		why = w_;
 	/* Frames rte_ipsec cannot take go to the end at once; so do replays (vswd keeps its
 	 * own window: rte_ipsec 22.11's loses bits 32..63 of each word, doc/ipsec.md). */
 	for (i = 0; i < n; i++) {
@@ -523,7 +528,7 @@ esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n, uint8_t *why
 		}
 	}
 	rte_errno = 0;
-	prep = k == 0 ? 0 : rte_ipsec_pkt_cpu_prepare(&sa->ss, mb, k);
+	prep = k == 0 ? 0 : cpu ? rte_ipsec_pkt_cpu_prepare(ss, mb, k) : k;
 	/* rte_ipsec moved the ones it refused behind the ones it took: [prep, k). Inbound,
 	 * after the checks above, that is its own window; outbound, the sequence numbers or
 	 * the room for the headers. */
@@ -536,7 +541,7 @@ esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n, uint8_t *why
 			seq[i] = rp_full(&sa->rp, rte_be_to_cpu_32(esp_inb_seq(mb[i])));
 		}
 	}
-	ok = prep == 0 ? 0 : rte_ipsec_pkt_process(&sa->ss, mb, prep);
+	ok = prep == 0 ? 0 : rte_ipsec_pkt_process(ss, mb, prep);
 	for (i = ok; i < prep; i++)
 		why[i] = sa->outbound ? ESP_OTHER : esp_inb_why(mb[i], pre, seq, prep);
 	/* The good ones kept their order: their numbers are pre[]'s in that order. */
@@ -565,4 +570,38 @@ esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n, uint8_t *why
 	memset(why, ESP_OK, j);
 	memcpy(&why[j + (k - ok)], bad_why, nb);
 	return j;
+}
+
+uint16_t
+esp_sa_process(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t n, uint8_t *why)
+{
+	struct rte_mbuf *hw[n], *sw[n];
+	uint8_t w_[n], wh[n];
+	uint16_t i, nh = 0, ns = 0, oh, os;
+
+	if (why == NULL)
+		why = w_;
+	if (likely(sa->inl == NULL))
+		return esp_run(sa, &sa->ss, true, mb, n, why);
+	if (sa->outbound)
+		return esp_run(sa, &sa->inl->ss, false, mb, n, why);
+	/* Inbound: what the NIC decrypted goes through the inline session, the rest (frames
+	 * before its flow rule, or it skipped) through the software one. */
+	for (i = 0; i < n; i++) {
+		if (mb[i]->ol_flags & RTE_MBUF_F_RX_SEC_OFFLOAD)
+			hw[nh++] = mb[i];
+		else
+			sw[ns++] = mb[i];
+	}
+	oh = nh == 0 ? 0 : esp_run(sa, &sa->inl->ss, false, hw, nh, wh);
+	os = ns == 0 ? 0 : esp_run(sa, &sa->ss, true, sw, ns, why);
+	/* Good ones first (both kinds), then the failures with their reasons. */
+	memcpy(mb, hw, oh * sizeof(mb[0]));
+	memcpy(mb + oh, sw, os * sizeof(mb[0]));
+	memcpy(mb + oh + os, hw + oh, (nh - oh) * sizeof(mb[0]));
+	memcpy(mb + oh + os + (nh - oh), sw + os, (ns - os) * sizeof(mb[0]));
+	memmove(why + oh + os + (nh - oh), why + os, ns - os);
+	memcpy(why + oh + os, wh + oh, nh - oh);
+	memset(why, ESP_OK, oh + os);
+	return oh + os;
 }

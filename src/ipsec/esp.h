@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_crypto_sym.h>
 #include <rte_ether.h>
 #include <rte_ipsec.h>
 #include <rte_mbuf.h>
@@ -61,6 +62,9 @@ struct esp_sa_spec {
 	uint64_t sqn_next;        /**< outbound: the first sequence number sent (0: 1);
 				   *   inbound: where the replay window starts */
 };
+
+/** The crypto transforms of @p s in @p xf (AEAD, or cipher and auth in the direction's order). */
+void esp_sa_xforms(const struct esp_sa_spec *s, struct rte_crypto_sym_xform xf[2]);
 
 /** Key length of algorithm @p alg (cipher or AEAD key). */
 uint8_t esp_alg_key_len(enum esp_alg alg);
@@ -113,7 +117,11 @@ struct esp_sa {
 	uint8_t icv_len;                /**< ICV bytes at the end */
 	uint8_t align;                  /**< the ciphertext's length is a multiple of this */
 	struct esp_replay rp;           /**< inbound: vswd's anti-replay window */
+	struct esp_inline *inl;         /**< inline crypto on the uplink's NIC (esp_inline.c),
+					 *   NULL: software only */
 };
+
+struct esp_inline;
 
 /** Why the engine refused a frame (esp_sa_process_idx()). */
 enum esp_why {

@@ -617,6 +617,35 @@ ipsec_cfg_check(struct cfg_ipsec *c, const struct vsw_config *doc, const char *p
 	return 0;
 }
 
+static const struct cfg_item port_items[] = {
+	{ .key = "offload_max_sa", .type = CFG_T_UINT, .off = offsetof(struct cfg_port,
+	  ipsec_max_sa), .max = IPSEC_MAX_SA, .def = IPSEC_OFFLOAD_MAX_SA_DEF,
+	  .help = "VM port: its SAs that may run on the uplink's NIC, 0: never" },
+	{ .key = "offload_priority", .type = CFG_T_UINT, .off = offsetof(struct cfg_port,
+	  ipsec_prio), .max = 255, .help = "VM port: when NIC slots are scarce, higher first" },
+	{ .key = "offload_slots", .type = CFG_T_UINT, .off = offsetof(struct cfg_port,
+	  ipsec_slots), .max = IPSEC_MAX_SA,
+	  .help = "uplink: SAs its NIC may hold inline, 0: as many as it takes" },
+	CFG_ITEM_END
+};
+
+int
+ipsec_cfg_parse_port(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	return cfg_schema_apply_opt(v, port_items, obj, path, e);
+}
+
+json_t *
+ipsec_cfg_emit_port(const void *obj)
+{
+	const struct cfg_port *p = obj;
+
+	if (p->ipsec_max_sa == IPSEC_OFFLOAD_MAX_SA_DEF && p->ipsec_prio == 0 &&
+			p->ipsec_slots == 0)
+		return NULL;
+	return cfg_schema_emit(port_items, p);
+}
+
 /* The keys whose values are secrets. */
 static const char *const secret[] = { "key", "salt", "auth_key" };
 

@@ -83,6 +83,15 @@ int ipsec_cfg_parse(json_t *v, struct cfg_ipsec *c, const char *path, struct ctr
 int ipsec_cfg_check(struct cfg_ipsec *c, const struct vsw_config *doc, const char *path,
 		struct ctrl_err *e);
 
+/** Default "ipsec.offload_max_sa" of a port (Hyper-V's default). */
+#define IPSEC_OFFLOAD_MAX_SA_DEF 512
+
+/** Parser of a port's "ipsec" object (absent: the defaults); a cfg_item_fn on a cfg_port. */
+int ipsec_cfg_parse_port(json_t *v, void *obj, const char *path, struct ctrl_err *e);
+
+/** Writer of a port's "ipsec" object: NULL when every value is the default. */
+json_t *ipsec_cfg_emit_port(const void *obj);
+
 /** What the API shows instead of a key. */
 #define IPSEC_HIDDEN "(hidden)"
 

@@ -9,7 +9,9 @@
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 
+#include "esp_inline.h"
 #include "ipsec_ctl.h"
+#include "ipsec_place.h"
 #include "vsw_log.h"
 
 int
@@ -20,6 +22,9 @@ ipsec_ctl_init(struct ipsec_ctl *ic, uint16_t n_workers, struct ctrl_err *e)
 
 	memset(ic, 0, sizeof(*ic));
 	ic->n_workers = n_workers;
+	ic->dead = calloc(IPSEC_MAX_SA, sizeof(*ic->dead));
+	if (ic->dead == NULL)
+		return ctrl_nomem(e, "$", "out of memory for IPsec");
 	for (w = 0; n_workers > 1 && w < n_workers; w++) {
 		snprintf(name, sizeof(name), "vsw_ipsec_in_%u", w);
 		ic->ring[w] = rte_ring_create(name, DP_IPSEC_RING_SIZE, SOCKET_ID_ANY,
@@ -198,9 +203,59 @@ ipsec_ctl_prepare(struct ipsec_ctl *ic, const struct cfg_ipsec *cur,
 	return 0;
 }
 
-void
-ipsec_ctl_stage(struct ipsec_ctl *ic, struct cfg_ipsec *running, struct ipsec_ctl_prep *pr)
+/* Takes inline session of @p r off (destroyed after the next publish). */
+static void
+inline_off(struct ipsec_ctl *ic, struct ipsec_rsa *r)
 {
+	struct esp_inline *inl = r->esp.inl;
+
+	if (inl == NULL || ic->n_dead == IPSEC_MAX_SA) /* full: it stays until a commit */
+		return;
+	__atomic_store_n(&r->esp.inl, NULL, __ATOMIC_RELEASE);
+	ic->dead[ic->n_dead++] = inl;
+}
+
+/* Places the @p n SAs of @p sa (running config @p run, slots) over the ports into @p why. */
+static void
+place(const struct cfg_ipsec *run, const struct vsw_config *cfg, const struct pmd_port *ports,
+		uint8_t *why)
+{
+	struct ipsec_place_port *pp = calloc(VSW_MAX_PORTS, sizeof(*pp));
+	struct ipsec_place_sa *ps = calloc(run->n_sa + 1, sizeof(*ps));
+	uint32_t i;
+
+	if (pp == NULL || ps == NULL) {
+		memset(why, IPSEC_WHY_SLOTS, run->n_sa); /* software is always safe */
+		free(pp);
+		free(ps);
+		return;
+	}
+	for (i = 0; i < cfg->n_ports; i++) {
+		if (!cfg_port_used(&cfg->ports[i]) || !ports[i].open)
+			continue;
+		pp[i].max_sa = cfg->ports[i].ipsec_max_sa;
+		pp[i].prio = cfg->ports[i].ipsec_prio;
+		ipsec_caps_probe(ports[i].eth_id, &pp[i].caps);
+		pp[i].caps.slots = cfg->ports[i].ipsec_slots;
+	}
+	for (i = 0; i < run->n_sa; i++)
+		ps[i] = (struct ipsec_place_sa){ .port = run->sa[i].port_idx,
+			.uplink = run->sa[i].uplink_idx, .outbound = run->sa[i].dir == 1,
+			.transport = run->sa[i].mode == 1, .alg = (uint8_t)run->sa[i].alg };
+	ipsec_place(ps, run->n_sa, pp, why);
+	free(pp);
+	free(ps);
+}
+
+void
+ipsec_ctl_stage(struct ipsec_ctl *ic, struct vsw_config *cfg, const struct pmd_port *ports,
+		struct ipsec_ctl_prep *pr)
+{
+	struct cfg_ipsec *running = &cfg->ipsec;
+	struct esp_sa_spec spec;
+	struct ctrl_err e;
+	uint32_t i;
+
 	if (!pr->change || pr->staged)
 		return;
 	pr->old_run = *running;
@@ -212,6 +267,29 @@ ipsec_ctl_stage(struct ipsec_ctl *ic, struct cfg_ipsec *running, struct ipsec_ct
 	ic->use_sa = pr->tp.sa;
 	ic->n_use = pr->tp.n;
 	pr->staged = true;
+	pr->why = malloc(running->n_sa + 1);
+	if (pr->why == NULL || ic->dead == NULL) {
+		for (i = 0; i < running->n_sa; i++)
+			inline_off(ic, pr->tp.sa[i]);
+		return;
+	}
+	place(running, cfg, ports, pr->why);
+	for (i = 0; i < running->n_sa; i++) {
+		struct ipsec_rsa *r = pr->tp.sa[i];
+		bool want = pr->why[i] == IPSEC_WHY_INLINE;
+
+		if (!want) {
+			inline_off(ic, r);
+		} else if (r->esp.inl == NULL) {
+			ipsec_rsa_spec(&r->cfg, &spec);
+			if (esp_inline_attach(&r->esp, &spec, ports[running->sa[i].uplink_idx].eth_id,
+					r->cfg.name, &e) != 0) {
+				VSW_LOG(WARNING, "ipsec: SA %s stays in software: %s\n",
+						r->cfg.name, e.msg);
+				pr->why[i] = IPSEC_WHY_REFUSED;
+			}
+		}
+	}
 }
 
 void
@@ -233,11 +311,19 @@ ipsec_ctl_unstage(struct ipsec_ctl *ic, struct cfg_ipsec *running, struct ipsec_
 void
 ipsec_ctl_commit(struct ipsec_ctl *ic, struct ipsec_ctl_prep *pr, const struct cfg_ipsec *next)
 {
+	uint32_t i;
+
 	if (!pr->change)
 		return;
 	ipsec_table_commit(&ic->t, &pr->tp, next);
 	ic->use_sa = ic->t.sa;
 	ic->n_use = ic->t.n;
+	for (i = 0; i < ic->t.n; i++)
+		ic->t.sa[i]->why = pr->why != NULL ? pr->why[i] : IPSEC_WHY_SLOTS;
+	free(pr->why);
+	/* The publish waited for the workers: inline sessions taken off are unused now. */
+	while (ic->n_dead > 0)
+		ipsec_inline_free(ic->dead[--ic->n_dead]);
 	/* The published snapshot uses neither the replaced SAs nor the old SPD. */
 	ipsec_table_retire(&pr->tp);
 	spd_free(pr->old_spd);
@@ -251,6 +337,7 @@ ipsec_ctl_abort(struct ipsec_ctl_prep *pr)
 	if (!pr->change && pr->run.sa == NULL)
 		return;
 	ipsec_table_abort(&pr->tp);
+	free(pr->why);
 	spd_free(pr->spd);
 	ipsec_cfg_free(&pr->run);
 	memset(pr, 0, sizeof(*pr));
@@ -403,6 +490,10 @@ ipsec_ctl_fini(struct ipsec_ctl *ic)
 	}
 	spd_free(ic->spd);
 	ic->spd = NULL;
+	while (ic->n_dead > 0)
+		ipsec_inline_free(ic->dead[--ic->n_dead]);
+	free(ic->dead);
+	ic->dead = NULL;
 	ipsec_table_fini(&ic->t);
 	ipsec_seq_close(&ic->seq);
 	ic->use_sa = NULL;
@@ -428,15 +519,11 @@ ipsec_rsa_ctr_sum(const struct ipsec_rsa *r, struct dp_ipsec_ctr *sum)
 const char *
 ipsec_sa_runs(const struct ipsec_ctl *ic, uint32_t k)
 {
-	RTE_SET_USED(ic);
-	RTE_SET_USED(k);
-	return "software";
+	return ic->t.sa[k]->esp.inl != NULL ? "inline" : "software";
 }
 
 const char *
 ipsec_sa_why(const struct ipsec_ctl *ic, uint32_t k)
 {
-	RTE_SET_USED(ic);
-	RTE_SET_USED(k);
-	return "no uplink offers inline IPsec (rte_security)";
+	return ipsec_why_text((enum ipsec_why)ic->t.sa[k]->why);
 }

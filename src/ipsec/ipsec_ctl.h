@@ -48,6 +48,9 @@ struct ipsec_ctl {
 	uint64_t next_poll;                /**< TSC of the next ipsec_ctl_poll() pass */
 	uint64_t n_events;                 /**< events so far */
 	struct ipsec_event ev[IPSEC_EVENTS]; /**< the last ones, ev[n % IPSEC_EVENTS] */
+	uint32_t n_dead;                   /**< entries in dead[] */
+	struct esp_inline **dead;          /**< inline sessions taken off SAs, destroyed after
+					    *   the next publish (malloc'd, IPSEC_MAX_SA) */
 	struct ipsec_spd *spd;             /**< SPD of the running (or staged) section */
 	struct ipsec_rsa **use_sa;         /**< the SAs snapshots use: t.sa, or staged ones */
 	uint32_t n_use;                    /**< entries in use_sa */
@@ -65,6 +68,7 @@ struct ipsec_ctl_prep {
 	bool staged;                 /**< the running config holds run (and old_* the before) */
 	struct ipsec_spd *old_spd;   /**< staged: the SPD before */
 	struct cfg_ipsec old_run;    /**< staged: the running section before */
+	uint8_t *why;                /**< staged: per next SA, its placement (enum ipsec_why) */
 };
 
 /** Makes the rings for @p n_workers. @return 0 or -ENOMEM with @p e. */
@@ -84,16 +88,23 @@ void ipsec_ctl_poll(struct ipsec_ctl *ic, uint64_t now, uint64_t hz);
 
 /**
  * Prepares the section of @p next (a parsed document; its port index j has running slot
- * @p slot_of[j]). @p moved: ports are added, removed or reopened by this apply (their slots
- * change). Nothing when the section and the slots stay (pr->change false).
+ * @p slot_of[j]). @p moved: ports are added, removed, reopened or change live settings
+ * (slots, and the placement's inputs). Nothing when the section and the ports stay
+ * (pr->change false).
  * @return 0, or a negative errno with @p e naming the field.
  */
 int ipsec_ctl_prepare(struct ipsec_ctl *ic, const struct cfg_ipsec *cur,
 		const struct cfg_ipsec *next, const int16_t *slot_of, bool moved,
 		struct ipsec_ctl_prep *pr, struct ctrl_err *e);
 
-/** Puts the prepared section in @p running (the running config's) and the SAs and SPD in use. */
-void ipsec_ctl_stage(struct ipsec_ctl *ic, struct cfg_ipsec *running, struct ipsec_ctl_prep *pr);
+/**
+ * Puts the prepared section in @p cfg (the running config, ports open as @p ports) and the
+ * SAs and SPD in use, and places the SAs (ipsec_place.h): an SA that goes on the NIC gets
+ * its inline session now (refused: it stays in software), one that leaves it loses it now
+ * (destroyed after the next publish).
+ */
+void ipsec_ctl_stage(struct ipsec_ctl *ic, struct vsw_config *cfg,
+		const struct pmd_port *ports, struct ipsec_ctl_prep *pr);
 
 /** Takes the staged section back out of @p running (before an undo). */
 void ipsec_ctl_unstage(struct ipsec_ctl *ic, struct cfg_ipsec *running,

@@ -32,9 +32,8 @@ key_same(const struct cfg_ipsec_sa *a, const struct cfg_ipsec_sa *b)
 		memcmp(a->salt, b->salt, sizeof(a->salt)) == 0;
 }
 
-/* The engine parameters of config SA @p c. */
-static void
-spec_of(const struct cfg_ipsec_sa *c, struct esp_sa_spec *s)
+void
+ipsec_rsa_spec(const struct cfg_ipsec_sa *c, struct esp_sa_spec *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->spi = c->spi;
@@ -177,7 +176,7 @@ ipsec_table_prepare(struct ipsec_table *t, const struct cfg_ipsec *next,
 			rc = ctrl_nomem(e, "$.ipsec.sa", "out of memory for an SA");
 			break;
 		}
-		spec_of(&next->sa[i], &spec);
+		ipsec_rsa_spec(&next->sa[i], &spec);
 		snprintf(path, sizeof(path), "$.ipsec.sa[%u]", i);
 		rc = spec.outbound ? seq_start(t, &next->sa[i], &spec, r, path, e) : 0;
 		if (rc == 0) {

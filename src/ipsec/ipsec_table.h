@@ -39,9 +39,13 @@ struct ipsec_rsa {
 				   *   allows, 0: no reserve (nothing saved: no limit) */
 	uint64_t key_id;          /**< outbound: its key's fingerprint (ipsec_seq.h) */
 	uint64_t mark_before;     /**< outbound: its record's mark before this SA (0: none) */
+	uint8_t why;              /**< where it runs and why (enum ipsec_why) */
 	bool soft_hit;            /**< the soft lifetime was reported */
 	bool hard_hit;            /**< the hard lifetime was reported */
 };
+
+/** The engine parameters of config SA @p c (MACs left zero: the snapshot's). */
+void ipsec_rsa_spec(const struct cfg_ipsec_sa *c, struct esp_sa_spec *s);
 
 /**
  * Sets the admission limits of @p r (dp_ipsec_life) from its lifetime and saved sequence

@@ -167,6 +167,12 @@ port_queues(struct pmd_port *pp, const struct cfg_port *cfg, const struct rte_et
 	}
 	if (di->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* Inline IPsec where the NIC has it (src/ipsec/esp_inline.c decides per SA). */
+	if ((di->rx_offload_capa & RTE_ETH_RX_OFFLOAD_SECURITY) &&
+			(di->tx_offload_capa & RTE_ETH_TX_OFFLOAD_SECURITY)) {
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SECURITY;
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_SECURITY;
+	}
 
 	rc = rte_eth_dev_configure(pp->eth_id, pp->n_rxq, pp->n_txq, &conf);
 	if (rc != 0)

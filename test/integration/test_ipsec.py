@@ -281,9 +281,15 @@ def test_config_api_and_secrets(cleanup):
     assert r["changes"]["ipsec_changed"] is False
     rows = v.result("ipsec.sa.list")
     assert [x["name"] for x in rows] == ["o1", "i1"]
-    assert rows[0]["runs"] == "software" and rows[0]["why"]
+    assert rows[0]["runs"] == "software"
+    assert rows[0]["why"] == "its uplink offers no inline IPsec (rte_security)"
     assert KEY_OUT not in json.dumps(rows)
     assert v.result("ipsec.sa.show", {"name": "i1"})["spi"] == 0x2001
+    # The VM's offload cap: 0 means never (Hyper-V's IPsecOffloadMaximumSecurityAssociation).
+    v.result("port.set", {"name": "vm1", "ipsec": {"offload_max_sa": 0}})
+    assert v.result("ipsec.sa.show", {"name": "o1"})["why"] == \
+        "its VM port's ipsec.offload_max_sa is 0"
+    assert v.result("config.get")["ports"][0]["ipsec"]["offload_max_sa"] == 0
     out = v.ctl("ipsec", "sa", "list", check=0).stdout
     assert "o1" in out and KEY_OUT not in out
     # Bad input: the JSON path, nothing changed.

@@ -12,6 +12,7 @@
 
 #include "ipsec_cfg.h"
 #include "ipsec_dp.h"
+#include "ipsec_place.h"
 #include "ipsec_table.h"
 #include "ut_pipe.h"
 #include "vsw_node.h"
@@ -776,6 +777,70 @@ test_sa_table(void **state)
 	ipsec_cfg_free(&c2);
 }
 
+/*
+ * Placement against capability tables: the NIC only when the uplink can, the VM may and
+ * slots are left, higher priority VMs first, and a freed slot goes to the next SA.
+ */
+static void
+test_placement(void **state)
+{
+	static struct ipsec_place_port pp[VSW_MAX_PORTS];
+	const uint32_t gcm = 1u << ESP_AES_GCM_128 | 1u << ESP_AES_GCM_256;
+	/* Ports: 0..3 VMs, 10 an uplink with inline GCM (tunnel, both ways), 2 slots;
+	 * 11 an uplink without inline IPsec. */
+	struct ipsec_place_sa sa[] = {
+		{ .port = 0, .uplink = 10, .outbound = 1, .alg = ESP_AES_GCM_128 }, /* prio 1 */
+		{ .port = 1, .uplink = 10, .outbound = 1, .alg = ESP_AES_GCM_128 }, /* prio 5 */
+		{ .port = 2, .uplink = 10, .outbound = 1, .alg = ESP_AES_GCM_256 }, /* prio 9 */
+		{ .port = 2, .uplink = 10, .outbound = 0, .alg = ESP_AES_GCM_256 }, /* cap 1 */
+		{ .port = 1, .uplink = 10, .outbound = 1, .alg = ESP_AES_CBC_128_SHA256 },
+		{ .port = 1, .uplink = 10, .outbound = 1, .transport = 1, .alg = ESP_AES_GCM_128 },
+		{ .port = 3, .uplink = 10, .outbound = 1, .alg = ESP_AES_GCM_128 }, /* max 0 */
+		{ .port = 0, .uplink = 11, .outbound = 1, .alg = ESP_AES_GCM_128 },
+	};
+	uint8_t why[RTE_DIM(sa)];
+
+	(void)state;
+	memset(pp, 0, sizeof(pp));
+	pp[0] = (struct ipsec_place_port){ .max_sa = 512, .prio = 1 };
+	pp[1] = (struct ipsec_place_port){ .max_sa = 512, .prio = 5 };
+	pp[2] = (struct ipsec_place_port){ .max_sa = 1, .prio = 9 };
+	pp[3] = (struct ipsec_place_port){ .max_sa = 0, .prio = 200 };
+	pp[10].caps = (struct ipsec_caps){ .inline_crypto = true, .slots = 2,
+		.algs = { { gcm, 0 }, { gcm, 0 } } };
+	ipsec_place(sa, RTE_DIM(sa), pp, why);
+	assert_int_equal(why[2], IPSEC_WHY_INLINE);   /* prio 9 first */
+	assert_int_equal(why[1], IPSEC_WHY_INLINE);   /* prio 5 next: the 2 slots are gone */
+	assert_int_equal(why[0], IPSEC_WHY_SLOTS);
+	assert_int_equal(why[3], IPSEC_WHY_VM_CAP);   /* VM 2 may offload one */
+	assert_int_equal(why[4], IPSEC_WHY_ALG);      /* no inline CBC */
+	assert_int_equal(why[5], IPSEC_WHY_ALG);      /* no inline transport */
+	assert_int_equal(why[6], IPSEC_WHY_VM_OFF);
+	assert_int_equal(why[7], IPSEC_WHY_NO_INLINE);
+	/* VM 2's SA is deleted: its slot goes to the next, VM 0's. */
+	sa[2] = sa[7];
+	ipsec_place(sa, RTE_DIM(sa), pp, why);
+	assert_int_equal(why[1], IPSEC_WHY_INLINE);
+	assert_int_equal(why[3], IPSEC_WHY_INLINE);   /* VM 2's other one, prio 9 */
+	assert_int_equal(why[0], IPSEC_WHY_SLOTS);
+	/* No slot limit (0: as many as the NIC takes). */
+	pp[10].caps.slots = 0;
+	ipsec_place(sa, RTE_DIM(sa), pp, why);
+	assert_int_equal(why[0], IPSEC_WHY_INLINE);
+	assert_int_equal(why[1], IPSEC_WHY_INLINE);
+	/* What a port without rte_security reports (the net_null ports here). */
+	{
+		struct ut_pipe *p = ut_pipe_new(DOC_PORTS_NO_MAC);
+		struct ipsec_caps c;
+
+		ipsec_caps_probe(0, &c);
+		assert_false(c.inline_crypto);
+		ut_pipe_free(p);
+	}
+	assert_string_equal(ipsec_why_text(IPSEC_WHY_NO_INLINE),
+			"its uplink offers no inline IPsec (rte_security)");
+}
+
 int
 main(void)
 {
@@ -788,6 +853,7 @@ main(void)
 		cmocka_unit_test(test_in_node),
 		cmocka_unit_test(test_replay_in_burst),
 		cmocka_unit_test(test_sa_table),
+		cmocka_unit_test(test_placement),
 	};
 
 	ut_eal_init("ut_ipsec");
