@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <assert.h>
 #include <errno.h>
 #include <string.h>
 
@@ -6,7 +7,9 @@
 #include <rte_cryptodev.h>
 #include <rte_errno.h>
 #include <rte_ip.h>
+#include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_random.h>
 
 #include "esp.h"
 #include "esp_inline.h"
@@ -16,8 +19,15 @@
 #define ESP_DEV_MB "crypto_aesni_mb_vsw"
 /* Where the IV would sit in a crypto op (rte_ipsec and the PMDs want it set). */
 #define ESP_IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
-/* Descriptors of the one queue pair a device gets (CPU crypto does not use it). */
-#define ESP_QP_DESC 64
+/* Descriptors of each queue pair (lookaside; CPU crypto uses none). */
+#define ESP_QP_DESC 128
+/* Queue pairs of a device: one per lcore index (workers and the control thread). */
+#define ESP_QPS 17
+static_assert(ESP_QPS >= VSW_MAX_WORKERS + 1, "a queue pair per lcore");
+/* Crypto ops for lookaside: each lcore holds at most a burst. */
+#define ESP_COPS (ESP_QPS * ESP_IDX_MAX * 2 + 1023)
+
+#define ESP_VDEV_ARGS "max_nb_queue_pairs=" RTE_STR(ESP_QPS)
 
 /* Key length of each algorithm. */
 static const uint8_t alg_key_len[ESP_ALG_MAX] = {
@@ -42,14 +52,14 @@ alg_is_gcm(enum esp_alg alg)
 static int
 crypto_dev_up(const char *name, int socket, struct rte_mempool *pool, struct ctrl_err *e)
 {
-	struct rte_cryptodev_config conf = { .socket_id = socket, .nb_queue_pairs = 1 };
+	struct rte_cryptodev_config conf = { .socket_id = socket, .nb_queue_pairs = ESP_QPS };
 	struct rte_cryptodev_qp_conf qp = { .nb_descriptors = ESP_QP_DESC, .mp_session = pool };
 	struct rte_cryptodev_info info;
 	int id, rc;
 
 	id = rte_cryptodev_get_dev_id(name);
 	if (id < 0) {
-		rc = rte_vdev_init(name, "max_nb_queue_pairs=1");
+		rc = rte_vdev_init(name, ESP_VDEV_ARGS);
 		if (rc != 0)
 			return ctrl_errf(e, "$.ipsec", "cannot create crypto device %s: %s", name,
 					strerror(-rc));
@@ -62,9 +72,12 @@ crypto_dev_up(const char *name, int socket, struct rte_mempool *pool, struct ctr
 		ctrl_errf(e, "$.ipsec", "crypto device %s cannot do CPU crypto", name);
 		return -ENOTSUP;
 	}
-	if (rte_cryptodev_configure((uint8_t)id, &conf) != 0 ||
-			rte_cryptodev_queue_pair_setup((uint8_t)id, 0, &qp, socket) != 0 ||
-			rte_cryptodev_start((uint8_t)id) != 0)
+	if (rte_cryptodev_configure((uint8_t)id, &conf) != 0)
+		return ctrl_errf(e, "$.ipsec", "cannot configure crypto device %s", name);
+	for (rc = 0; rc < ESP_QPS; rc++)
+		if (rte_cryptodev_queue_pair_setup((uint8_t)id, (uint16_t)rc, &qp, socket) != 0)
+			return ctrl_errf(e, "$.ipsec", "crypto device %s: queue pair %d", name, rc);
+	if (rte_cryptodev_start((uint8_t)id) != 0)
 		return ctrl_errf(e, "$.ipsec", "cannot start crypto device %s", name);
 	return id;
 }
@@ -77,11 +90,11 @@ esp_crypto_init(struct esp_crypto *cr, uint32_t max_sa, int socket, struct ctrl_
 
 	memset(cr, 0, sizeof(*cr));
 	/* The devices must exist to size their sessions: create them first, unconfigured. */
-	rc = rte_vdev_init(ESP_DEV_GCM, "max_nb_queue_pairs=1");
+	rc = rte_vdev_init(ESP_DEV_GCM, ESP_VDEV_ARGS);
 	if (rc != 0 && rc != -EEXIST)
 		return ctrl_errf(e, "$.ipsec", "cannot create crypto device %s: %s (is "
 				"librte-crypto-ipsec-mb23 installed?)", ESP_DEV_GCM, strerror(-rc));
-	rc = rte_vdev_init(ESP_DEV_MB, "max_nb_queue_pairs=1");
+	rc = rte_vdev_init(ESP_DEV_MB, ESP_VDEV_ARGS);
 	if (rc != 0 && rc != -EEXIST) {
 		esp_crypto_fini(cr);
 		return ctrl_errf(e, "$.ipsec", "cannot create crypto device %s: %s", ESP_DEV_MB,
@@ -107,6 +120,12 @@ esp_crypto_init(struct esp_crypto *cr, uint32_t max_sa, int socket, struct ctrl_
 		esp_crypto_fini(cr);
 		return gcm < 0 ? gcm : mb;
 	}
+	cr->cop_pool = rte_crypto_op_pool_create("vsw_esp_cop", RTE_CRYPTO_OP_TYPE_SYMMETRIC,
+			ESP_COPS, 0, 32, socket);
+	if (cr->cop_pool == NULL) {
+		esp_crypto_fini(cr);
+		return ctrl_nomem(e, "$.ipsec", "out of memory for crypto ops");
+	}
 	cr->dev_gcm = (uint8_t)gcm;
 	cr->dev_mb = (uint8_t)mb;
 	cr->ready = true;
@@ -131,6 +150,7 @@ esp_crypto_fini(struct esp_crypto *cr)
 		rte_vdev_uninit(names[i]);
 	}
 	rte_mempool_free(cr->sess_pool);
+	rte_mempool_free(cr->cop_pool);
 	memset(cr, 0, sizeof(*cr));
 }
 
@@ -283,10 +303,21 @@ esp_sa_create(struct esp_crypto *cr, const struct esp_sa_spec *s, struct esp_sa 
 	sa->ss.crypto.ses = sa->crypto_ses;
 	sa->ss.crypto.dev_id = sa->dev_id;
 	rc = rte_ipsec_session_prepare(&sa->ss);
+	/* The lookaside session (crypto ops on the same device session): outbound AES-CBC
+	 * always (its IV, below), the others when asked (measurement). */
+	sa->la.sa = sa->sa;
+	sa->la.type = RTE_SECURITY_ACTION_TYPE_NONE;
+	sa->la.crypto.ses = sa->crypto_ses;
+	sa->la.crypto.dev_id = sa->dev_id;
+	if (rc == 0)
+		rc = rte_ipsec_session_prepare(&sa->la);
 	if (rc != 0) {
 		esp_sa_free(sa);
 		return ctrl_errf(e, path, "rte_ipsec refuses the session: %s", strerror(-rc));
 	}
+	sa->cop_pool = cr->cop_pool;
+	sa->cbc_out = s->outbound && !alg_is_gcm(s->alg);
+	sa->lookaside = s->lookaside || sa->cbc_out;
 	sa->outbound = s->outbound;
 	sa->tunnel = s->tunnel;
 	sa->rp.win = s->outbound ? 0 : s->replay_win;
@@ -503,6 +534,45 @@ rp_update(struct esp_replay *rp, uint64_t s)
  * esp_sa_process() through rte_ipsec session @p ss of @p sa: @p cpu, the software one
  * (crypto in rte_ipsec_pkt_cpu_prepare()), else the inline one (the NIC does the crypto).
  */
+/*
+ * Lookaside: crypto ops for the @p k frames of @p mb through @p sa's device, on this
+ * lcore's queue pair; a software device completes them within the enqueue. The frames whose
+ * op completed come first (failed crypto marked RTE_MBUF_F_RX_SEC_OFFLOAD_FAILED for
+ * rte_ipsec_pkt_process()), those refused before the crypto after them. @return the first.
+ */
+static uint16_t
+esp_lookaside(struct esp_sa *sa, struct rte_mbuf **mb, uint16_t k)
+{
+	struct rte_crypto_op *cop[k];
+	struct rte_ipsec_group grp[1];
+	struct rte_mbuf *left[k];
+	int li = rte_lcore_index(rte_lcore_id());
+	uint16_t qp = (uint16_t)(li < 0 ? 0 : li % ESP_QPS), i, prep, enq, deq = 0, nl = 0;
+
+	if (rte_crypto_op_bulk_alloc(sa->cop_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, cop, k) == 0)
+		return 0;
+	prep = rte_ipsec_pkt_crypto_prepare(&sa->la, mb, cop, k);
+	/* AES-CBC: rte_ipsec ciphers the IV field with the op's IV, which it leaves unset:
+	 * random bytes there make the IV on the wire unpredictable (RFC 3602). */
+	for (i = 0; sa->cbc_out && i < prep; i++) {
+		uint64_t *iv = rte_crypto_op_ctod_offset(cop[i], uint64_t *, ESP_IV_OFFSET);
+
+		iv[0] = rte_rand();
+		iv[1] = rte_rand();
+	}
+	enq = prep == 0 ? 0 : rte_cryptodev_enqueue_burst(sa->dev_id, qp, cop, prep);
+	for (i = enq; i < prep; i++)
+		left[nl++] = mb[i];
+	while (deq < enq) /* software devices: all there already */
+		deq += rte_cryptodev_dequeue_burst(sa->dev_id, qp, cop + deq, enq - deq);
+	/* In completion order (the enqueue's, for these devices); sets the flags. */
+	if (deq != 0)
+		rte_ipsec_pkt_crypto_group((const struct rte_crypto_op **)cop, mb, grp, deq);
+	memcpy(mb + deq, left, nl * sizeof(mb[0]));
+	rte_mempool_put_bulk(sa->cop_pool, (void **)cop, k);
+	return deq;
+}
+
 static uint16_t
 esp_run(struct esp_sa *sa, struct rte_ipsec_session *ss, bool cpu, struct rte_mbuf **mb,
 		uint16_t n, uint8_t *why)
@@ -528,7 +598,16 @@ esp_run(struct esp_sa *sa, struct rte_ipsec_session *ss, bool cpu, struct rte_mb
 		}
 	}
 	rte_errno = 0;
-	prep = k == 0 ? 0 : cpu ? rte_ipsec_pkt_cpu_prepare(ss, mb, k) : k;
+	if (k == 0)
+		prep = 0;
+	else if (!cpu)
+		prep = k; /* inline: the NIC does the crypto */
+	else if (sa->lookaside)
+		prep = esp_lookaside(sa, mb, k);
+	else
+		prep = rte_ipsec_pkt_cpu_prepare(ss, mb, k);
+	if (cpu && sa->lookaside)
+		ss = &sa->la;
 	/* rte_ipsec moved the ones it refused behind the ones it took: [prep, k). Inbound,
 	 * after the checks above, that is its own window; outbound, the sequence numbers or
 	 * the room for the headers. */

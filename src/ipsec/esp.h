@@ -61,6 +61,8 @@ struct esp_sa_spec {
 	uint32_t replay_win;      /**< inbound anti-replay window in packets, 0: none */
 	uint64_t sqn_next;        /**< outbound: the first sequence number sent (0: 1);
 				   *   inbound: where the replay window starts */
+	bool lookaside;           /**< crypto ops through the device's queue pair instead of
+				   *   CPU crypto (outbound AES-CBC always) */
 };
 
 /** The crypto transforms of @p s in @p xf (AEAD, or cipher and auth in the direction's order). */
@@ -75,6 +77,7 @@ struct esp_crypto {
 	uint8_t dev_mb;                   /**< cryptodev id of crypto_aesni_mb */
 	bool ready;                       /**< both devices configured and started */
 	struct rte_mempool *sess_pool;    /**< sessions of both devices */
+	struct rte_mempool *cop_pool;     /**< crypto ops (lookaside) */
 };
 
 /**
@@ -117,6 +120,10 @@ struct esp_sa {
 	uint8_t icv_len;                /**< ICV bytes at the end */
 	uint8_t align;                  /**< the ciphertext's length is a multiple of this */
 	struct esp_replay rp;           /**< inbound: vswd's anti-replay window */
+	struct rte_ipsec_session la;    /**< its lookaside session (crypto ops) */
+	struct rte_mempool *cop_pool;   /**< where its crypto ops come from */
+	bool lookaside;                 /**< crypto through la (else CPU crypto) */
+	bool cbc_out;                   /**< outbound AES-CBC: random IVs (lookaside only) */
 	struct esp_inline *inl;         /**< inline crypto on the uplink's NIC (esp_inline.c),
 					 *   NULL: software only */
 };

@@ -96,14 +96,11 @@ ipsec_in_sa(const struct dp_worker *w, const struct dp_snap *s, uint16_t k,
 {
 	const struct dp_ipsec_sa *sa = &s->ipsec->sa[k];
 	struct dp_ipsec_ctr *c = &sa->ctr[w->id];
-	uint16_t a = dp_ipsec_admit_or_drop(sa, c, pkts, idx, n, next), i;
 	uint8_t why[ESP_IDX_MAX];
 	uint32_t len[ESP_IDX_MAX];
-	uint64_t ok;
+	uint16_t a, i;
+	uint64_t ok = dp_ipsec_run(sa, c, pkts, idx, n, next, len, why, &a);
 
-	for (i = 0; i < a; i++)
-		len[i] = rte_pktmbuf_pkt_len(pkts[idx[i]]);
-	ok = a == 0 ? 0 : esp_sa_process_idx(sa->esp, pkts, idx, a, why);
 	for (i = 0; i < a; i++) {
 		struct rte_mbuf *f = pkts[idx[i]];
 		struct vsw_meta *md;

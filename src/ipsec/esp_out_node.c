@@ -31,14 +31,12 @@ ipsec_out_sa(const struct dp_worker *w, const struct dp_snap *s, const struct dp
 		struct rte_mbuf **pkts, const uint8_t *idx, uint16_t n, uint16_t *next)
 {
 	struct dp_ipsec_ctr *c = &sa->ctr[w->id];
-	uint16_t k = dp_ipsec_admit_or_drop(sa, c, pkts, idx, n, next), i, dropped = n - k;
 	uint8_t why[ESP_IDX_MAX];
 	uint32_t len[ESP_IDX_MAX];
-	uint64_t ok;
+	uint16_t k, i, dropped;
+	uint64_t ok = dp_ipsec_run(sa, c, pkts, idx, n, next, len, why, &k);
 
-	for (i = 0; i < k; i++)
-		len[i] = rte_pktmbuf_pkt_len(pkts[idx[i]]);
-	ok = k == 0 ? 0 : esp_sa_process_idx(sa->esp, pkts, idx, k, why);
+	dropped = n - k;
 	for (i = 0; i < k; i++) {
 		struct rte_mbuf *f = pkts[idx[i]];
 

@@ -200,49 +200,46 @@ spd_index(struct vsw_api *a, json_t *p, bool end_ok, size_t *k, struct rpc_error
 	return 0;
 }
 
-json_t *
-ipsec_api_spd_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
+/*
+ * Applies the running document with SPD entry "index" of @p p (@p insert: a new entry
+ * there made of @p p; else the entry with @p p's fields over its own). Errors in the entry
+ * name "params.<key>".
+ */
+static json_t *
+spd_edit(struct vsw_api *a, json_t *p, bool insert, struct rpc_error *err)
 {
 	json_t *sa, *spd, *doc, *e;
 	char elem[48];
 	size_t k;
 
-	if (spd_index(a, p, true, &k, err) != 0)
+	if (spd_index(a, p, insert, &k, err) != 0)
 		return NULL;
 	doc = ipsec_doc(a, &sa, &spd);
-	e = json_deep_copy(p);
-	if (doc == NULL || e == NULL) {
-		json_decref(doc);
-		json_decref(e);
+	if (doc == NULL)
 		return nomem(err);
-	}
+	if (insert)
+		json_array_insert_new(spd, k, json_object());
+	e = json_array_get(spd, k);
+	json_object_update(e, p);
 	json_object_del(e, "index");
-	json_array_insert_new(spd, k, e);
+	/* A protect entry repointed to a bypass or discard loses its SA. */
+	if (!insert && json_object_get(p, "action") != NULL && json_object_get(p, "sa") == NULL &&
+			strcmp(json_string_value(json_object_get(p, "action")) ?: "", "protect") != 0)
+		json_object_del(e, "sa");
 	snprintf(elem, sizeof(elem), "$.ipsec.spd[%zu]", k);
 	return api_apply_doc(a, doc, false, elem, err);
 }
 
 json_t *
+ipsec_api_spd_add(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	return spd_edit(a, p, true, err);
+}
+
+json_t *
 ipsec_api_spd_set(struct vsw_api *a, json_t *p, struct rpc_error *err)
 {
-	json_t *sa, *spd, *doc, *e;
-	char elem[48];
-	size_t k;
-
-	if (spd_index(a, p, false, &k, err) != 0)
-		return NULL;
-	doc = ipsec_doc(a, &sa, &spd);
-	if (doc == NULL)
-		return nomem(err);
-	e = json_array_get(spd, k);
-	json_object_update(e, p);
-	json_object_del(e, "index");
-	/* A protect entry repointed to a bypass or discard loses its SA. */
-	if (json_object_get(p, "action") != NULL && json_object_get(p, "sa") == NULL &&
-			strcmp(json_string_value(json_object_get(p, "action")) ?: "", "protect") != 0)
-		json_object_del(e, "sa");
-	snprintf(elem, sizeof(elem), "$.ipsec.spd[%zu]", k);
-	return api_apply_doc(a, doc, false, elem, err);
+	return spd_edit(a, p, false, err);
 }
 
 json_t *

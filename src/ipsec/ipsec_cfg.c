@@ -480,11 +480,6 @@ sa_check(struct cfg_ipsec *c, uint32_t i, const struct vsw_config *doc, const ch
 				esp_alg_key_len((enum esp_alg)sa->alg));
 		return sa_err(e, path, i, "key", msg);
 	}
-	if (!gcm && sa->dir == 1)
-		return sa_err(e, path, i, "alg", "outbound AES-CBC is refused for now: rte_ipsec "
-				"22.11 makes its IV from the sequence number and RFC 3602 wants "
-				"unpredictable IVs; use aes-gcm-128 or aes-gcm-256 (inbound AES-CBC "
-				"is fine)");
 	if (gcm != (bool)sa->has_salt)
 		return sa_err(e, path, i, "salt", gcm ? "required with AES-GCM" :
 				"only AES-GCM has a salt");

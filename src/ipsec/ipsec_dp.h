@@ -198,6 +198,25 @@ dp_ipsec_is_local(const struct dp_ipsec *ip, uint16_t uplink, uint8_t family,
 	return false;
 }
 
+/**
+ * Admits the @p n frames pkts[idx[..]] of SA @p sa (dp_ipsec_admit_or_drop(): drop codes of
+ * the others in next[]), keeps the admitted ones' lengths in @p len, and runs those through
+ * the engine (why[i]: enum esp_why). @p k: how many were admitted (the first ones).
+ * @return bit i set when frame pkts[idx[i]] succeeded.
+ */
+static inline uint64_t
+dp_ipsec_run(const struct dp_ipsec_sa *sa, struct dp_ipsec_ctr *c, struct rte_mbuf **pkts,
+		const uint8_t *idx, uint16_t n, uint16_t *next, uint32_t *len, uint8_t *why,
+		uint16_t *k)
+{
+	uint16_t i;
+
+	*k = dp_ipsec_admit_or_drop(sa, c, pkts, idx, n, next);
+	for (i = 0; i < *k; i++)
+		len[i] = rte_pktmbuf_pkt_len(pkts[idx[i]]);
+	return *k == 0 ? 0 : esp_sa_process_idx(sa->esp, pkts, idx, *k, why);
+}
+
 /** Writes the tunnel MACs of @p sa into the Ethernet header of frame @p m. */
 static inline void
 dp_ipsec_set_macs(struct rte_mbuf *m, const struct dp_ipsec_sa *sa)

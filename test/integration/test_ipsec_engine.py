@@ -179,6 +179,23 @@ def test_bad_frames_dropped():
                                             True]
 
 
+@pytest.mark.parametrize("alg", ["cbc128", "cbc256"])
+def test_cbc_ivs_unpredictable(alg):
+    """Outbound AES-CBC: identical frames get distinct IVs and ciphertexts, and scapy still
+    decrypts them. (rte_ipsec 22.11's CPU-crypto CBC path ciphers the IV field with the same
+    sequence-derived value it wrote there, so every frame carried the IV E_k(0) and identical
+    plaintexts gave identical ciphertexts: vswd runs outbound CBC through crypto ops with a
+    random IV, doc/ipsec.md.)"""
+    pkt = inner(4, 0)
+    outs = engine("out", alg, "tunnel", 4, 4, [L2 / pkt] * 20)
+    ivs = [raw(o)[14 + 20 + 8:14 + 20 + 24] for o in outs]
+    blocks = [raw(o)[14 + 20 + 24:14 + 20 + 40] for o in outs]
+    assert len(set(ivs)) == 20 and len(set(blocks)) == 20
+    sa = scapy_sa(alg, "tunnel", 4)
+    for o in outs:
+        assert raw(sa.decrypt(o[IP])) == plain(pkt)
+
+
 @pytest.mark.parametrize("esn", [False, True])
 def test_replays_refused_at_every_bit(esn):
     """Every replay is refused, whatever the number's position in its 64-bit window word,

@@ -3,7 +3,7 @@
  * esp_check: vswd's ESP engine (src/ipsec/esp.c) on frames from standard input, so a test can
  * hold it against an implementation nobody here wrote (scapy's SecurityAssociation).
  *   esp_check out|in tunnel|transport gcm128|gcm256|cbc128|cbc256 SPI KEY SALT AUTHKEY
- *             FAMILY [TUN_FAMILY LOCAL REMOTE] [esn] [window=N] [sqn=N]
+ *             FAMILY [TUN_FAMILY LOCAL REMOTE] [esn] [window=N] [lookaside] [sqn=N]
  *             [bench=N]
  * KEY, SALT, AUTHKEY are hex ("-" for none); LOCAL and REMOTE are IP addresses. Each input
  * line is one Ethernet frame in hex; each output line is the processed frame in hex, or
@@ -69,7 +69,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: esp_check out|in tunnel|transport gcm128|gcm256|cbc128|cbc256 "
-			"SPI KEY SALT AUTHKEY FAMILY [TUN_FAMILY LOCAL REMOTE] [esn] [window=N] "
+			"SPI KEY SALT AUTHKEY FAMILY [TUN_FAMILY LOCAL REMOTE] [esn] [window=N] [lookaside] "
 			"[sqn=N]\n");
 	return 2;
 }
@@ -119,6 +119,8 @@ main(int argc, char **argv)
 			s.esn = true;
 		else if (strncmp(argv[a], "window=", 7) == 0)
 			s.replay_win = (uint32_t)atoi(argv[a] + 7);
+		else if (strcmp(argv[a], "lookaside") == 0)
+			s.lookaside = true;
 		else if (strncmp(argv[a], "sqn=", 4) == 0)
 			s.sqn_next = strtoull(argv[a] + 4, NULL, 0);
 		else if (strncmp(argv[a], "bench=", 6) == 0 && s.outbound)
