@@ -625,6 +625,9 @@ static const struct api_method methods[] = {
 	  "name it)", { SA_P, END_P } },
 	{ "ipsec.spd.list", ipsec_api_spd_list, false, false, "IPsec policy entries in order",
 	  { { "port", A_STR, false, "only this VM port's" }, END_P } },
+	{ "ipsec.spd.show", ipsec_api_spd_show, false, false, "one IPsec policy entry",
+	  { { "index", A_INT, true, "its index in ipsec.spd.list", 0, SPD_MAX_ENTRIES },
+	    END_P } },
 	{ "ipsec.spd.add", ipsec_api_spd_add, true, true, "insert an IPsec policy entry: params "
 	  "are an entry as in the config's \"ipsec\".\"spd\"",
 	  { { "index", A_INT, false, "its place (default: last)", 0, SPD_MAX_ENTRIES },

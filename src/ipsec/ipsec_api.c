@@ -177,6 +177,26 @@ ipsec_api_spd_list(struct vsw_api *a, json_t *p, struct rpc_error *err)
 	return arr != NULL ? arr : nomem(err);
 }
 
+static int spd_index(struct vsw_api *a, json_t *p, bool end_ok, size_t *k,
+		struct rpc_error *err);
+
+json_t *
+ipsec_api_spd_show(struct vsw_api *a, json_t *p, struct rpc_error *err)
+{
+	json_t *all, *e;
+	size_t k;
+
+	if (spd_index(a, p, false, &k, err) != 0)
+		return NULL;
+	all = ipsec_cfg_emit(&a->c->cfg.ipsec, true);
+	e = json_deep_copy(json_array_get(json_object_get(all, "spd"), k));
+	json_decref(all);
+	if (e == NULL)
+		return nomem(err);
+	json_object_set_new(e, "index", json_integer((json_int_t)k));
+	return e;
+}
+
 /* The "index" param of @p p: an existing entry (or, with @p end_ok, the end). */
 static int
 spd_index(struct vsw_api *a, json_t *p, bool end_ok, size_t *k, struct rpc_error *err)

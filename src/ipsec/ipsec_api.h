@@ -23,6 +23,8 @@ json_t *ipsec_api_sa_add(struct vsw_api *a, json_t *p, struct rpc_error *err);
 json_t *ipsec_api_sa_del(struct vsw_api *a, json_t *p, struct rpc_error *err);
 /** ipsec.spd.list: the SPD entries (of one "port") in order. */
 json_t *ipsec_api_spd_list(struct vsw_api *a, json_t *p, struct rpc_error *err);
+/** ipsec.spd.show: entry "index". */
+json_t *ipsec_api_spd_show(struct vsw_api *a, json_t *p, struct rpc_error *err);
 /** ipsec.spd.add: inserts the entry @p p at "index" (default: the end) and applies. */
 json_t *ipsec_api_spd_add(struct vsw_api *a, json_t *p, struct rpc_error *err);
 /** ipsec.spd.set: changes fields of entry "index" (e.g. its "sa": a rekey) in one apply. */

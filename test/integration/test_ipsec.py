@@ -285,6 +285,9 @@ def test_config_api_and_secrets(cleanup):
     assert rows[0]["why"] == "its uplink offers no inline IPsec (rte_security)"
     assert KEY_OUT not in json.dumps(rows)
     assert v.result("ipsec.sa.show", {"name": "i1"})["spi"] == 0x2001
+    assert v.result("ipsec.spd.show", {"index": 1})["sa"] == "i1"
+    spd_rows = json.loads(v.ctl("--json", "ipsec", "spd", "list", check=0).stdout)
+    assert [(e["index"], e["sa"]) for e in spd_rows] == [(0, "o1"), (1, "i1")]
     # The VM's offload cap: 0 means never (Hyper-V's IPsecOffloadMaximumSecurityAssociation).
     v.result("port.set", {"name": "vm1", "ipsec": {"offload_max_sa": 0}})
     assert v.result("ipsec.sa.show", {"name": "o1"})["why"] == \
@@ -354,6 +357,20 @@ def test_ping_tcp_through_esp(cleanup):
     echo = [x for x in rows if x[1] == "8"]
     assert len(echo) == 5 and all(x[0] == "%s,%s" % (REMOTE, HOST_IP) for x in echo), rows[:8]
     assert all(x[2] == "1" for x in rows), rows[:8]
+    # The TCP bytes the VM sent, as tshark decrypts them from the uplink: exactly the data.
+    r = subprocess.run(["tshark", "-n", "-r", gw.pcap, "-o", "esp.enable_encryption_decode:TRUE",
+                        "-o", "uat:esp_sa:" + uat, "-o", "tcp.analyze_sequence_numbers:TRUE",
+                        "-Y", "tcp.dstport == 5001 && tcp.len > 0", "-T", "fields",
+                        "-e", "tcp.seq", "-e", "tcp.payload"],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    sent = bytearray()
+    for line in r.stdout.splitlines():
+        seq, payload = line.split("\t")
+        data = bytes.fromhex(payload.replace(":", ""))
+        at = int(seq) - 1                      # relative sequence numbers start at 1
+        sent[at:at + len(data)] = data         # a retransmission overwrites the same bytes
+    assert bytes(sent) == bytes(range(256)) * 200
     v.stop()
 
 
