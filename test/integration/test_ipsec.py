@@ -320,9 +320,19 @@ def test_config_api_and_secrets(cleanup):
     ans = v.call("ipsec.sa.del", {"name": "o1"})     # the SPD names it
     assert ans["error"]["data"]["path"].startswith("params.config.ipsec.spd"), ans
     assert v.result("version")["config_generation"] == gen
+    # vswctl adds and deletes an SA with key=value arguments.
+    k3 = "40" * 32
+    v.ctl("ipsec", "sa", "add", "name=o3", "port=vm1", "direction=out", "spi=4099",
+          "alg=aes-gcm-256", "key=" + k3, "salt=0a0b0c0d", "uplink=nic0", "local=" + LOCAL,
+          "remote=" + REMOTE, "next_hop_mac=" + GW_MAC, check=0)
+    assert v.result("ipsec.sa.show", {"name": "o3"})["alg"] == "aes-gcm-256"
+    v.ctl("ipsec", "sa", "del", "o3", check=0)
+    assert [x["name"] for x in v.result("ipsec.sa.list")] == ["o1", "i1"]
+    gen = v.result("version")["config_generation"]
     # Nothing of it reached the log.
     log = v.output()
     assert KEY_OUT not in log and KEY_IN not in log and "303132333435" not in log
+    assert k3 not in log and "0a0b0c0d" not in log
     v.stop()
 
 
