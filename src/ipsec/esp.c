@@ -355,23 +355,26 @@ esp_frame_lens(struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eh;
 	const uint8_t *ip;
+	uint32_t l3;
 
 	if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr))
 		return false;
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 	ip = (const uint8_t *)(eh + 1);
-	m->l2_len = RTE_ETHER_HDR_LEN;
 	if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4) && (ip[0] >> 4) == 4 &&
 			(ip[0] & 0xf) >= 5) {
-		m->l3_len = (ip[0] & 0xf) * 4u;
+		l3 = (ip[0] & 0xf) * 4u;
 		m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4;
 	} else if (eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) && (ip[0] >> 4) == 6) {
-		m->l3_len = sizeof(struct rte_ipv6_hdr);
+		l3 = sizeof(struct rte_ipv6_hdr);
 		m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV6;
 	} else {
 		return false;
 	}
-	return rte_pktmbuf_data_len(m) >= m->l2_len + m->l3_len;
+	/* One store of the whole word (l2_len, l3_len; no TSO here): the bitfields one by one
+	 * are two read-modify-writes of a line nothing has read yet. */
+	m->tx_offload = rte_mbuf_tx_offload(RTE_ETHER_HDR_LEN, l3, 0, 0, 0, 0, 0);
+	return rte_pktmbuf_data_len(m) >= RTE_ETHER_HDR_LEN + l3;
 }
 
 /* Recomputes the checksum of the IPv4 header at @p off in @p m (one it changed). */
@@ -380,10 +383,16 @@ esp_ipv4_cksum(struct rte_mbuf *m, uint32_t off)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, off);
 
+	uint32_t sum;
+	uint16_t old;
+
 	if ((ip->version_ihl >> 4) != 4)
 		return;
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	/* Summed with the stale checksum in place, then taken out (ones' complement): zeroing
+	 * the field first would make the wide loads of the sum wait for that narrow store. */
+	old = ip->hdr_checksum;
+	sum = __rte_raw_cksum(ip, rte_ipv4_hdr_len(ip), 0) + (uint16_t)~old;
+	ip->hdr_checksum = (uint16_t)~__rte_raw_cksum_reduce(sum);
 }
 
 /* The frame @p m left by rte_ipsec made whole: headers, checksums. @return false: drop. */

@@ -73,6 +73,9 @@ ipsec_out_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	bool done[DP_BURST];
 	struct dp_l34 l;
 
+	/* The engine writes l2_len and l3_len: the mbuf's second line, not touched yet. */
+	for (i = 0; i < n; i++)
+		rte_prefetch0(&pkts[i]->cacheline1);
 	for (i = 0; i < n; i++) {
 		dp_l34_parse(pkts[i], &l);
 		dp_acl_key_make(&keys[i], pkts[i], &l, in_port, DP_ACL_OUT);
