@@ -168,6 +168,8 @@ struct dp_port {
 	uint8_t ipsec_out;      /**< the port has outbound SPD entries (frames from it) */
 	uint8_t ipsec_in;       /**< the port is the uplink of inbound SAs (ESP arrives on it) */
 	uint8_t ipsec_check;    /**< the port has inbound SPD entries (frames to it) */
+	uint16_t ipsec_all[2];  /**< per direction (DP_ACL_IN, DP_ACL_OUT): when the port's first
+				 *   SPD entry selects every frame, its index + 1 (no classify) */
 	uint8_t in_nocache;     /**< its ingress arc has a VSW_CACHE_NEVER node: no flow from it
 				 *   is cached */
 	uint8_t out_nocache;    /**< its egress arc has a VSW_CACHE_NEVER node: no flow to it is

@@ -30,11 +30,17 @@ ipsec_check_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t out_por
 	struct dp_l34 l;
 
 	RTE_SET_USED(w);
-	for (i = 0; i < n; i++) {
-		dp_l34_parse(pkts[i], &l);
-		dp_acl_key_make(&keys[i], pkts[i], &l, out_port, DP_ACL_IN);
+	if (s->port[out_port].ipsec_all[DP_ACL_IN] != 0) {
+		/* The port's first entry selects every frame. */
+		for (i = 0; i < n; i++)
+			res[i] = s->port[out_port].ipsec_all[DP_ACL_IN];
+	} else {
+		for (i = 0; i < n; i++) {
+			dp_l34_parse(pkts[i], &l);
+			dp_acl_key_make(&keys[i], pkts[i], &l, out_port, DP_ACL_IN);
+		}
+		spd_classify(spd, DP_ACL_IN, keys, n, res);
 	}
-	spd_classify(spd, DP_ACL_IN, keys, n, res);
 	for (i = 0; i < n; i++) {
 		const struct vsw_meta *md = vsw_meta_c(pkts[i]);
 		const struct spd_res *r = res[i] != 0 ? &spd->res[res[i] - 1] : NULL;

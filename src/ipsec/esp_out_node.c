@@ -76,11 +76,17 @@ ipsec_out_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	/* The engine writes l2_len and l3_len: the mbuf's second line, not touched yet. */
 	for (i = 0; i < n; i++)
 		rte_prefetch0(&pkts[i]->cacheline1);
-	for (i = 0; i < n; i++) {
-		dp_l34_parse(pkts[i], &l);
-		dp_acl_key_make(&keys[i], pkts[i], &l, in_port, DP_ACL_OUT);
+	if (s->port[in_port].ipsec_all[DP_ACL_OUT] != 0) {
+		/* The port's first entry selects every frame. */
+		for (i = 0; i < n; i++)
+			res[i] = s->port[in_port].ipsec_all[DP_ACL_OUT];
+	} else {
+		for (i = 0; i < n; i++) {
+			dp_l34_parse(pkts[i], &l);
+			dp_acl_key_make(&keys[i], pkts[i], &l, in_port, DP_ACL_OUT);
+		}
+		spd_classify(ip->spd, DP_ACL_OUT, keys, n, res);
 	}
-	spd_classify(ip->spd, DP_ACL_OUT, keys, n, res);
 	for (i = 0; i < n; i++) {
 		const struct spd_res *r = res[i] != 0 ? &ip->spd->res[res[i] - 1] : NULL;
 

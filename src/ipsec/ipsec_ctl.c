@@ -350,6 +350,15 @@ port_vid(const struct cfg_port *p)
 	return (uint16_t)(p->vlan_mode == DP_VLAN_ACCESS ? p->access_vlan : p->native_vlan);
 }
 
+/* True when selector @p a matches every frame (no field set). */
+static bool
+sel_all(const struct cfg_acl *a)
+{
+	return !a->has_lmac && !a->has_rmac && !a->has_lip && !a->has_rip && a->family == 0 &&
+		a->protocol == 256 && a->lport[0] == 0 && a->lport[1] == 65535 &&
+		a->rport[0] == 0 && a->rport[1] == 65535;
+}
+
 /* Orders inbound SPI entries by (spi, uplink). */
 static int
 spi_cmp(const void *a, const void *b)
@@ -453,13 +462,15 @@ ipsec_snap_build(const struct ipsec_ctl *ic, const struct cfg_ipsec *run,
 	qsort(spi, n_in, sizeof(*spi), spi_cmp);
 	for (i = 0; i < run->n_spd; i++) {
 		uint16_t p = run->spd[i].sel.port_idx;
+		int d = run->spd[i].sel.dir == CFG_ACL_OUT ? DP_ACL_OUT : DP_ACL_IN;
+		uint8_t *seen = d == DP_ACL_OUT ? &s->port[p].ipsec_out : &s->port[p].ipsec_check;
 
 		if (p >= s->n_ports || !s->port[p].in_use)
 			continue;
-		if (run->spd[i].sel.dir == CFG_ACL_OUT)
-			s->port[p].ipsec_out = 1;
-		else
-			s->port[p].ipsec_check = 1;
+		/* The port's first entry of this direction decides alone when it selects all. */
+		if (!*seen && sel_all(&run->spd[i].sel))
+			s->port[p].ipsec_all[d] = (uint16_t)(i + 1);
+		*seen = 1;
 	}
 	ip->n_sa = run->n_sa;
 	ip->sa = sa;

@@ -525,3 +525,34 @@ def test_lifetimes_and_bad_esp(cleanup):
     vm_after = [p for p in v.result("stats.get")["ports"] if p["name"] == "vm1"][0]
     assert vm_after["tx_packets"] - vm_before["tx_packets"] == 1
     v.stop()
+
+
+def test_catch_all_policy(cleanup):
+    """SPD entries without selectors protect everything (decided without classifying): the
+    VM's pings go through ESP, and a plaintext frame from the uplink to the VM is dropped."""
+    doc = ipsec_doc(spds=[{"port": "vm1", "direction": "out", "action": "protect", "sa": "o1"},
+                          {"port": "vm1", "direction": "in", "action": "protect", "sa": "i1"}])
+    v = Vswd(cleanup, {"ports": ports(), "ipsec": doc}).start()
+    gw = Gateway(cleanup, v.dir, [doc["sa"][0]], [doc["sa"][1]])
+    assert ping("ipsvm", HOST_IP, count=3) == 3
+    # Every plaintext frame to the VM is refused (also the namespaces' own multicast).
+    st0 = v.result("stats.get")
+    before = st0["drops"]["ipsec_policy"]
+    vm_tx = [p["tx_packets"] for p in st0["ports"] if p["name"] == "vm1"][0]
+    r = sh("ip netns exec ipsgw /usr/bin/python3 -c '%s'" % (
+        "from scapy.all import Ether, IP, ICMP, sendp; "
+        "sendp(Ether(src=\"%s\", dst=\"%s\")/IP(src=\"10.9.9.9\", dst=\"%s\")/ICMP(), "
+        "iface=\"ipsup\", verbose=False)" % (GW_MAC, VM_MAC, VM_IP)))
+    assert r.returncode == 0, r.stderr
+    try:
+        wait_for(lambda: v.result("stats.get")["drops"]["ipsec_policy"] >= before + 1, 5,
+                 "the plaintext frame's drop")
+    except AssertionError:
+        st = v.result("stats.get")
+        raise AssertionError(({k: x for k, x in st["drops"].items() if x},
+                              [(p["name"], p["rx_packets"], p["tx_packets"]) for p in st["ports"]]))
+    st1 = v.result("stats.get")
+    assert [p["tx_packets"] for p in st1["ports"] if p["name"] == "vm1"][0] == vm_tx
+    st = gw.stop()
+    assert st["plain"] == 0 and st["decrypted"] == 3, st
+    v.stop()

@@ -434,6 +434,15 @@ test_out_node(void **state)
 	assert_int_equal(ut_ctr[0][0].bytes, rte_pktmbuf_pkt_len(plain[0]));
 	assert_int_equal(ut_life[0].packets, 1);
 	assert_int_equal(p->w->fcache_hits, 0);
+	/* A first entry that selects every frame is taken without classifying: with entry 1
+	 * (protect) first, the UDP frame the bypass entry let out in the clear is ESP now. */
+	ut_pipe_clear(p);
+	p->s->port[0].ipsec_all[DP_ACL_OUT] = 2;
+	pkts[0] = vm_frame(prot, IPPROTO_UDP, 53);
+	ut_pipe_run(p, 0, &pkts[0], 1, false);
+	assert_int_equal(p->cap.n, 1);
+	assert_int_equal(rte_pktmbuf_mtod(p->cap.ent[0].m, uint8_t *)[23], IPPROTO_ESP);
+	p->s->port[0].ipsec_all[DP_ACL_OUT] = 0;
 	ut_free(plain, 4);
 	p->s->ipsec = NULL;
 	ut_pipe_free(p);
