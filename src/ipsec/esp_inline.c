@@ -87,6 +87,20 @@ flow_in(struct esp_inline *inl, const struct esp_sa_spec *s, struct ctrl_err *e,
 	return 0;
 }
 
+/* The offload flags of @p ctx's capability for @p conf (e.g. TX metadata needed), or 0. */
+static uint32_t
+cap_ol_flags(struct rte_security_ctx *ctx, const struct rte_security_session_conf *conf)
+{
+	const struct rte_security_capability *cap = rte_security_capabilities_get(ctx);
+
+	for (; cap != NULL && cap->action != RTE_SECURITY_ACTION_TYPE_NONE; cap++)
+		if (cap->action == conf->action_type && cap->protocol == conf->protocol &&
+				cap->ipsec.mode == conf->ipsec.mode &&
+				cap->ipsec.direction == conf->ipsec.direction)
+			return cap->ol_flags;
+	return 0;
+}
+
 int
 esp_inline_attach(struct esp_sa *sa, const struct esp_sa_spec *s, uint16_t eth_id,
 		const char *path, struct ctrl_err *e)
@@ -135,6 +149,7 @@ esp_inline_attach(struct esp_sa *sa, const struct esp_sa_spec *s, uint16_t eth_i
 	inl->ss.type = RTE_SECURITY_ACTION_TYPE_INLINE_CRYPTO;
 	inl->ss.security.ses = inl->ses;
 	inl->ss.security.ctx = ctx;
+	inl->ss.security.ol_flags = cap_ol_flags(ctx, &conf);
 	rc = rte_ipsec_session_prepare(&inl->ss);
 	if (rc == 0 && !s->outbound)
 		rc = flow_in(inl, s, e, path);
