@@ -21,7 +21,7 @@
 	X(fmiss, fdb_cache_miss, "fdb_cache_misses") X(fch, fcache_hits, "flow_cache_hits") \
 	X(fcm, fcache_misses, "flow_cache_misses") X(mirror, mirror_copies, "mirror_copies") \
 	X(cpost, conn->posted, "acl_flows_posted") X(clost, conn->lost, "acl_flows_lost") \
-	X(tlost, trace_lost, "trace_lost")
+	X(tlost, trace_lost, "trace_lost") X(ihand, ipsec_handoffs, "ipsec_handoffs")
 
 #define WCTR_ENUM_(e, f, name) WCTR_##e,
 enum { WORKER_CTRS(WCTR_ENUM_) WCTR_MAX };

@@ -366,6 +366,7 @@ struct dp_worker {
 	uint64_t rx_bursts;      /**< RX polls that returned packets */
 	uint64_t tx_bursts;      /**< TX bursts (calls of rte_eth_tx_burst) */
 	uint64_t mirror_copies;  /**< mirror copies queued */
+	uint64_t ipsec_handoffs; /**< inbound ESP handed to the worker owning its SA */
 	struct rte_meter_srtcm storm[VSW_MAX_PORTS]; /**< storm limit state per ingress port */
 	uint64_t storm_gen[VSW_MAX_PORTS]; /**< snapshot generation storm[] was set up for */
 	struct dp_conn_local *conn;  /**< stateful ACL: this worker's view of the state table */

@@ -166,6 +166,7 @@ ipsec_in_frames(struct dp_worker *w, const struct dp_snap *s, uint16_t port,
 		} else if (ip->in_ring[ip->sa[sa].owner] != NULL &&
 				rte_ring_mp_enqueue(ip->in_ring[ip->sa[sa].owner], pkts[i]) == 0) {
 			next[i] = DP_NEXT_STOLEN;
+			w->ipsec_handoffs++;
 		} else {
 			next[i] = dp_next_drop(DP_DROP_IPSEC_HANDOFF_FULL);
 		}
