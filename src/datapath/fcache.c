@@ -291,32 +291,6 @@ fc_chunk(struct dp_worker *w, const struct dp_snap *s, uint64_t epoch, uint16_t 
 	return hits;
 }
 
-/* The frames of a port no flow of which is cached: the slow path's metadata, their bytes. */
-static void
-fc_bypass(uint16_t in_port, struct rte_mbuf **pkts, uint16_t n, uint16_t *next,
-		uint64_t *bytes)
-{
-	uint64_t sum = 0, k0, k1;
-	struct vsw_meta *md;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
-		next[i] = DP_NEXT_CONT;
-		sum += rte_pktmbuf_pkt_len(pkts[i]);
-		md = vsw_meta(pkts[i]);
-		md->in_port = in_port;
-		md->flags = 0;
-		if (rte_pktmbuf_data_len(pkts[i]) < FC_MIN_LEN)
-			continue;
-		fc_key(rte_pktmbuf_mtod(pkts[i], const uint8_t *), &k0, &k1);
-		if (fc_k1_tagged(k1)) {
-			md->flags = VSW_META_F_RX_TAGGED;
-			md->rx_tci = rte_be_to_cpu_16((uint16_t)(k1 >> 48));
-		}
-	}
-	*bytes += sum;
-}
-
 uint16_t
 dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next, uint64_t *bytes)
@@ -325,13 +299,6 @@ dp_fcache_burst(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 	uint16_t i, c, hits = 0;
 
 	*bytes = 0;
-	if (unlikely(s->port[in_port].in_nocache)) {
-		/* No flow from this port is ever cached: only what a miss leaves for the slow
-		 * path (its nodes, e.g. IPsec, see every frame). */
-		fc_bypass(in_port, pkts, n, next, bytes);
-		w->fcache_misses += n;
-		return 0;
-	}
 	for (i = 0; i < n; i += c) {
 		c = RTE_MIN(n - i, DP_BURST);
 		if (s->port[in_port].pfc)

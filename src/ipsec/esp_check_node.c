@@ -9,7 +9,6 @@
  * arrived, which the cache key does not hold).
  */
 #include "ipsec_dp.h"
-#include "l34.h"
 #include "vsw_node.h"
 
 static bool
@@ -24,23 +23,11 @@ ipsec_check_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t out_por
 {
 	const struct dp_ipsec *ip = s->ipsec;
 	const struct ipsec_spd *spd = ip->spd;
-	struct dp_acl_key keys[DP_BURST];
 	uint32_t res[DP_BURST];
 	uint16_t i, dropped = 0;
-	struct dp_l34 l;
 
 	RTE_SET_USED(w);
-	if (s->port[out_port].ipsec_all[DP_ACL_IN] != 0) {
-		/* The port's first entry selects every frame. */
-		for (i = 0; i < n; i++)
-			res[i] = s->port[out_port].ipsec_all[DP_ACL_IN];
-	} else {
-		for (i = 0; i < n; i++) {
-			dp_l34_parse(pkts[i], &l);
-			dp_acl_key_make(&keys[i], pkts[i], &l, out_port, DP_ACL_IN);
-		}
-		spd_classify(spd, DP_ACL_IN, keys, n, res);
-	}
+	dp_ipsec_spd_res(s, out_port, DP_ACL_IN, pkts, n, res);
 	for (i = 0; i < n; i++) {
 		const struct vsw_meta *md = vsw_meta_c(pkts[i]);
 		const struct spd_res *r = res[i] != 0 ? &spd->res[res[i] - 1] : NULL;

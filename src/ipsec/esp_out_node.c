@@ -12,7 +12,6 @@
  * any flood). Flow cache: never (VSW_CACHE_NEVER: every frame is classified and encrypted).
  */
 #include "ipsec_dp.h"
-#include "l34.h"
 #include "vsw_node.h"
 
 static bool
@@ -66,27 +65,15 @@ ipsec_out_stage(struct dp_worker *w, const struct dp_snap *s, uint16_t in_port,
 		struct rte_mbuf **pkts, uint16_t n, uint16_t *next)
 {
 	const struct dp_ipsec *ip = s->ipsec;
-	struct dp_acl_key keys[DP_BURST];
 	uint32_t res[DP_BURST];
 	uint16_t sa_of[DP_BURST], i, j, k, dropped = 0;
 	uint8_t idx[DP_BURST];
 	bool done[DP_BURST];
-	struct dp_l34 l;
 
 	/* The engine writes l2_len and l3_len: the mbuf's second line, not touched yet. */
 	for (i = 0; i < n; i++)
 		rte_prefetch0(&pkts[i]->cacheline1);
-	if (s->port[in_port].ipsec_all[DP_ACL_OUT] != 0) {
-		/* The port's first entry selects every frame. */
-		for (i = 0; i < n; i++)
-			res[i] = s->port[in_port].ipsec_all[DP_ACL_OUT];
-	} else {
-		for (i = 0; i < n; i++) {
-			dp_l34_parse(pkts[i], &l);
-			dp_acl_key_make(&keys[i], pkts[i], &l, in_port, DP_ACL_OUT);
-		}
-		spd_classify(ip->spd, DP_ACL_OUT, keys, n, res);
-	}
+	dp_ipsec_spd_res(s, in_port, DP_ACL_OUT, pkts, n, res);
 	for (i = 0; i < n; i++) {
 		const struct spd_res *r = res[i] != 0 ? &ip->spd->res[res[i] - 1] : NULL;
 

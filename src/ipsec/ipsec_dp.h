@@ -15,6 +15,7 @@
 #include <rte_ring.h>
 
 #include "dp.h"
+#include "l34.h"
 #include "esp.h"
 #include "spd.h"
 
@@ -102,32 +103,35 @@ struct dp_ipsec {
 
 /**
  * Admits frames pkts[idx[0..n)] to SA @p sa within its lifetime (dp_ipsec_life): returns
- * how many of them, in order, may go to the engine. Sets @p unsaved when the ones refused
- * wait only for the sequence reserve (not the lifetime).
+ * how many of them, in order, may go to the engine, with every frame's length in @p len.
+ * Sets @p unsaved when the ones refused wait only for the sequence reserve (not the
+ * lifetime).
  */
 static inline uint16_t
 dp_ipsec_admit(const struct dp_ipsec_sa *sa, struct rte_mbuf **pkts, const uint8_t *idx,
-		uint16_t n, bool *unsaved)
+		uint16_t n, uint32_t *len, bool *unsaved)
 {
 	struct dp_ipsec_life *l = sa->life;
 	uint64_t maxp = __atomic_load_n(&l->max_packets, __ATOMIC_ACQUIRE), bytes = 0, p0, b0;
 	uint16_t i, k;
 
 	*unsaved = false;
-	for (i = 0; i < n; i++)
-		bytes += rte_pktmbuf_pkt_len(pkts[idx[i]]);
+	for (i = 0; i < n; i++) {
+		len[i] = rte_pktmbuf_pkt_len(pkts[idx[i]]);
+		bytes += len[i];
+	}
 	p0 = __atomic_fetch_add(&l->packets, n, __ATOMIC_RELAXED);
 	b0 = __atomic_fetch_add(&l->bytes, bytes, __ATOMIC_RELAXED);
 	if (likely(p0 + n <= maxp && b0 + bytes <= l->max_bytes))
 		return n;
 	/* Over a limit: the frames that still fit, in order. The counts keep what was
 	 * asked, so later bursts stay refused (and the reserve is counted high: safe). */
-	k = p0 >= maxp ? 0 : (uint16_t)RTE_MIN((uint64_t)n, maxp - p0);
-	*unsaved = !l->hard_packets && k < n;
+	k = p0 >= maxp || b0 >= l->max_bytes ? 0 : (uint16_t)RTE_MIN((uint64_t)n, maxp - p0);
+	*unsaved = !l->hard_packets && k < n && b0 < l->max_bytes;
 	for (i = 0, bytes = b0; i < k; i++) {
-		bytes += rte_pktmbuf_pkt_len(pkts[idx[i]]);
-		if (bytes > l->max_bytes || b0 >= l->max_bytes) {
-			*unsaved = false;
+		bytes += len[i];
+		if (bytes > l->max_bytes) {
+			*unsaved = false; /* the byte lifetime stops it */
 			break;
 		}
 	}
@@ -168,10 +172,11 @@ dp_ipsec_fail(struct dp_ipsec_ctr *c, uint8_t why, bool outbound)
  */
 static inline uint16_t
 dp_ipsec_admit_or_drop(const struct dp_ipsec_sa *sa, struct dp_ipsec_ctr *c,
-		struct rte_mbuf **pkts, const uint8_t *idx, uint16_t n, uint16_t *next)
+		struct rte_mbuf **pkts, const uint8_t *idx, uint16_t n, uint16_t *next,
+		uint32_t *len)
 {
 	bool unsaved = false;
-	uint16_t k = sa->down ? 0 : dp_ipsec_admit(sa, pkts, idx, n, &unsaved), i;
+	uint16_t k = sa->down ? 0 : dp_ipsec_admit(sa, pkts, idx, n, len, &unsaved), i;
 	uint16_t code = sa->down ? DP_DROP_IPSEC_SA_DOWN : unsaved ? DP_DROP_IPSEC_SEQ_UNSAVED :
 		DP_DROP_IPSEC_SA_EXPIRED;
 
@@ -209,12 +214,33 @@ dp_ipsec_run(const struct dp_ipsec_sa *sa, struct dp_ipsec_ctr *c, struct rte_mb
 		const uint8_t *idx, uint16_t n, uint16_t *next, uint32_t *len, uint8_t *why,
 		uint16_t *k)
 {
-	uint16_t i;
-
-	*k = dp_ipsec_admit_or_drop(sa, c, pkts, idx, n, next);
-	for (i = 0; i < *k; i++)
-		len[i] = rte_pktmbuf_pkt_len(pkts[idx[i]]);
+	*k = dp_ipsec_admit_or_drop(sa, c, pkts, idx, n, next, len);
 	return *k == 0 ? 0 : esp_sa_process_idx(sa->esp, pkts, idx, *k, why);
+}
+
+/**
+ * The SPD result (entry index + 1, 0: none) of each of the @p n frames of @p pkts on
+ * @p port in direction @p dir (DP_ACL_IN: to the port, DP_ACL_OUT: from it) into @p res. A
+ * port whose first entry of the direction selects every frame takes it without classifying.
+ */
+static inline void
+dp_ipsec_spd_res(const struct dp_snap *s, uint16_t port, int dir, struct rte_mbuf **pkts,
+		uint16_t n, uint32_t *res)
+{
+	uint16_t all = s->port[port].ipsec_all[dir], i;
+	struct dp_acl_key keys[DP_BURST];
+	struct dp_l34 l;
+
+	if (all != 0) {
+		for (i = 0; i < n; i++)
+			res[i] = all;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		dp_l34_parse(pkts[i], &l);
+		dp_acl_key_make(&keys[i], pkts[i], &l, port, dir);
+	}
+	spd_classify(s->ipsec->spd, dir, keys, n, res);
 }
 
 /** Writes the tunnel MACs of @p sa into the Ethernet header of frame @p m. */

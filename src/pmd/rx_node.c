@@ -140,13 +140,16 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 
 	for (q = 0; q < pl->n_rxq; q++) {
 		const struct dp_rxq *r = &pl->rxq[q];
+		/* No flow from a VSW_CACHE_NEVER port is ever cached: its frames skip the
+		 * lookup and go straight to the slow path. */
+		rte_edge_t e = s->port[r->port].in_nocache ? RX_EDGE_SWITCH : next;
 		uint16_t b = 0;
 		DP_CYC_START(tc);
 
 		/* A queue that filled a burst is polled again (RX_BURSTS at most): the walk's
 		 * cost is shared by more frames when a queue is busy. */
 		do {
-			n = rx_one(graph, node, w, s, r, next, trace);
+			n = rx_one(graph, node, w, s, r, e, trace);
 			total += n;
 		} while (n == DP_BURST && ++b < RX_BURSTS);
 		DP_CYC(w, DP_STAGE_RX, tc);
