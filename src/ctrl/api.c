@@ -12,6 +12,7 @@
 #include "api.h"
 #include "acl_api.h"
 #include "ipsec_api.h"
+#include "rxq_api.h"
 #include "ipsec_cfg.h"
 #include "trace_api.h"
 #include "persist.h"
@@ -225,13 +226,14 @@ api_config_get(struct vsw_api *a, json_t *p, struct rpc_error *err)
 	return doc != NULL ? doc : rpc_errf(err, RPC_INTERNAL, NULL, "out of memory");
 }
 
-/* config.validate / config.apply: absent "dpdk", "switch" and "api" keep running values. */
+/* config.validate / config.apply: absent "dpdk", "switch", "api" and "rxq" keep running
+ * values. */
 static json_t *
 config_doc(struct vsw_api *a, json_t *p)
 {
 	json_t *doc = json_deep_copy(json_object_get(p, "config"));
 	json_t *cur = cfg_emit(&a->c->cfg);
-	const char *const keep[] = { "dpdk", "switch", "api" };
+	const char *const keep[] = { "dpdk", "switch", "api", "rxq" };
 	size_t i;
 
 	for (i = 0; i < RTE_DIM(keep); i++)
@@ -643,6 +645,18 @@ static const struct api_method methods[] = {
 	{ "ipsec.events", ipsec_api_events, false, false, "the last IPsec lifetime events: "
 	  "soft (rekey now) and hard (the SA stopped)",
 	  { { "since", A_INT, false, "only events after this seq", 0, INT64_MAX }, END_P } },
+	{ "rxq.show", rxq_api_show, false, false, "RX queues: each one's worker, measured load "
+	  "and history; each worker's load; the rebalancing settings and last judgement",
+	  { END_P } },
+	{ "rxq.rebalance", rxq_api_rebalance, true, false, "place the RX queues by measured "
+	  "load now (largest first onto the least loaded worker); moves lose no frame",
+	  { { "dry_run", A_BOOL, false, "only report what it would do" }, END_P } },
+	{ "rxq.move", rxq_api_move, true, false, "move one RX queue to a worker (the "
+	  "automatic rebalancing may move it again)",
+	  { { "port", A_STR, true, "port name" },
+	    { "queue", A_INT, true, "RX queue id", 0, DP_MAX_RXQ - 1 },
+	    { "worker", A_INT, true, "worker index (rxq.show)", 0, VSW_MAX_WORKERS - 1 },
+	    END_P } },
 	{ "stats.get", api_stats_get, false, false, "counters: ports, queues, workers, drop "
 	  "reasons, MAC table", { { "reset", A_BOOL, false, "then start counting from zero" },
 	  END_P } },

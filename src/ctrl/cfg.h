@@ -129,6 +129,21 @@ struct cfg_switch {
 	bool flow_cache;          /**< workers use their exact-match flow cache */
 	uint32_t acl_flows_max;   /**< most flows of stateful ACL rules tracked at once */
 	uint32_t acl_flow_timeout_s; /**< idle seconds before a stateful flow is forgotten */
+	uint32_t idle_sleep_us;   /**< a worker idle for a while sleeps this long between polls,
+				   *   0: never sleeps (pure polling) */
+};
+
+/** Longest "rxq" interval, seconds: the load history kept per queue (rxq_ctl.h). */
+#define RXQ_HIST_MAX 60
+
+/** The "rxq" section: RX queues placed on workers by measured load (doc/rxq.md); live. */
+struct cfg_rxq {
+	bool auto_rebalance;   /**< move queues when a worker stays overloaded */
+	uint32_t interval_s;   /**< seconds a worker must stay above threshold; also the window
+				*   of the loads a rebalance uses and the least time between two */
+	uint32_t threshold;    /**< worker load (percent of its cycles) counted as overloaded */
+	uint32_t improvement;  /**< least cut of the busiest worker's load (percent) that makes
+				*   an automatic rebalance worth its moves */
 };
 
 /** The "api" section: the JSON-RPC control socket (a restart changes it). */
@@ -191,6 +206,7 @@ struct vsw_config {
 	struct cfg_dpdk dpdk;        /**< "dpdk" */
 	struct cfg_switch sw;        /**< "switch" */
 	struct cfg_api api;          /**< "api" */
+	struct cfg_rxq rxq;          /**< "rxq" */
 	uint32_t n_ports;            /**< slots in ports: parsed documents have no holes; the
 				      *   running config has (cfg_port_used()) after deletions */
 	struct cfg_port ports[VSW_MAX_PORTS]; /**< "ports", index = vswd port index */

@@ -116,6 +116,10 @@ static const struct cfg_item switch_items[] = {
 	  .off = offsetof(struct cfg_switch, acl_flow_timeout_s), .min = 1, .max = 86400,
 	  .def = 300, .live = true,
 	  .help = "idle seconds after which a stateful ACL flow's return traffic is no longer allowed" },
+	{ .key = "idle_sleep_us", .type = CFG_T_UINT,
+	  .off = offsetof(struct cfg_switch, idle_sleep_us), .max = 10000, .def = 0, .live = true,
+	  .help = "microseconds a worker sleeps between polls once idle (as OVS pmd-sleep-max): "
+		  "frees a shared core, adds up to that much latency; 0: always poll" },
 	CFG_ITEM_END
 };
 
@@ -274,7 +278,7 @@ static const struct cfg_item port_items[] = {
 	  .names = vhost_modes, .def = CFG_VHOST_SERVER,
 	  .help = "vhost-user: server (vswd creates the socket) or client (QEMU does)" },
 	{ .key = "queues", .type = CFG_T_UINT, .off = offsetof(struct cfg_port, queues),
-	  .min = 1, .max = 16, .def = 1,
+	  .min = 1, .max = DP_MAX_RXQ, .def = 1,
 	  .help = "RX queues (dpdk) or queue pairs (vhost-user)" },
 	{ .key = "rx_desc", .type = CFG_T_UINT, .off = offsetof(struct cfg_port, rx_desc),
 	  .min = 64, .max = 16384, .def = 1024, .help = "RX ring size per queue" },
@@ -376,6 +380,35 @@ parse_fdb(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 			"{mac, vlan, port} objects", e);
 }
 
+static const struct cfg_item rxq_items[] = {
+	{ .key = "auto_rebalance", .type = CFG_T_BOOL,
+	  .off = offsetof(struct cfg_rxq, auto_rebalance), .def = 0, .live = true,
+	  .help = "move RX queues between workers when one stays overloaded" },
+	{ .key = "interval", .type = CFG_T_UINT, .off = offsetof(struct cfg_rxq, interval_s),
+	  .min = 1, .max = RXQ_HIST_MAX, .def = 60, .live = true,
+	  .help = "seconds a worker must stay above the threshold before a rebalance; the "
+		  "window of the measured loads it uses" },
+	{ .key = "threshold", .type = CFG_T_UINT, .off = offsetof(struct cfg_rxq, threshold),
+	  .min = 1, .max = 100, .def = 95, .live = true,
+	  .help = "worker load, percent of its cycles, that counts as overloaded" },
+	{ .key = "improvement", .type = CFG_T_UINT, .off = offsetof(struct cfg_rxq, improvement),
+	  .min = 1, .max = 100, .def = 25, .live = true,
+	  .help = "least cut of the busiest worker's load, percent, for an automatic rebalance" },
+	CFG_ITEM_END
+};
+
+static int
+parse_rxq(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	return cfg_schema_apply_opt(v, rxq_items, &((struct vsw_config *)obj)->rxq, path, e);
+}
+
+static json_t *
+emit_rxq(const void *obj)
+{
+	return cfg_schema_emit(rxq_items, &((const struct vsw_config *)obj)->rxq);
+}
+
 static int
 parse_dpdk(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 {
@@ -469,6 +502,8 @@ static const struct cfg_item top_items[] = {
 	  .live = true, .help = "switch-wide settings" },
 	{ .key = "api", .type = CFG_T_FUNC, .fn = parse_api, .emit = emit_api,
 	  .help = "the JSON-RPC control socket" },
+	{ .key = "rxq", .type = CFG_T_FUNC, .fn = parse_rxq, .emit = emit_rxq, .live = true,
+	  .help = "RX queue placement on workers by load (doc/rxq.md)" },
 	{ .key = "ports", .type = CFG_T_FUNC, .fn = parse_ports, .emit = emit_ports, .live = true,
 	  .help = "the ports" },
 	{ .key = "fdb", .type = CFG_T_FUNC, .fn = parse_fdb, .emit = emit_fdb, .live = true,

@@ -69,6 +69,8 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 	c->cfg.dpdk = cfg->dpdk;
 	c->cfg.sw = cfg->sw;
 	c->cfg.api = cfg->api;
+	c->cfg.rxq = cfg->rxq;
+	rxq_ctl_init(&c->rxq);
 	c->tsc_hz = rte_get_tsc_hz();
 	if (n_workers == 0 || n_workers > VSW_MAX_WORKERS)
 		return ctrl_errf(e, "$.dpdk.lcores", "%u worker lcores: need 1..%d besides the "
@@ -133,8 +135,12 @@ fail:
 struct dp_snap *
 ctrl_snap_prepare(struct vsw_ctrl *c, struct ctrl_err *e)
 {
-	struct dp_snap *s = snap_build(&c->cfg, c->ports, c->n_workers, c->gen + 1, e);
+	static uint8_t plan[VSW_MAX_PORTS][DP_MAX_RXQ];
+	struct dp_snap *s;
 
+	rxq_ctl_place(c, plan);
+	s = snap_build(&c->cfg, c->ports, c->n_workers, (const uint8_t (*)[DP_MAX_RXQ])plan,
+			c->gen + 1, e);
 	if (s == NULL)
 		return NULL;
 	s->acl = c->acl;
@@ -233,6 +239,7 @@ ctrl_poll(struct vsw_ctrl *c)
 	uint16_t i;
 
 	ipsec_ctl_poll(&c->ipsec, now, c->tsc_hz);
+	rxq_ctl_poll(c, now);
 	for (i = 0; i < c->n_workers; i++) {
 		dp_fdb_drain(c->fdb, c->workers[i]->dp.learn_ring, now);
 		dp_conn_drain(c->conn, c->workers[i]->dp.conn->ring, now);

@@ -23,6 +23,7 @@
 #include "ipsec_ctl.h"
 #include "mem.h"
 #include "port.h"
+#include "rxq_ctl.h"
 #include "trace_ctl.h"
 #include "worker.h"
 
@@ -50,6 +51,7 @@ struct vsw_ctrl {
 	bool running;                         /**< workers launched */
 	struct trace_state trace;             /**< packet trace and dry run (trace_ctl.h) */
 	struct ipsec_ctl ipsec;               /**< IPsec SAs, SPD, handoff rings (ipsec_ctl.h) */
+	struct rxq_ctl rxq;                   /**< RX queue placement and loads (rxq_ctl.h) */
 };
 
 /**

@@ -274,14 +274,19 @@ plan_report(const struct vsw_ctrl *c, const struct vsw_config *next, const struc
 		fdb_add += !fdb_has(&c->cfg, pl->cur_ix, &next->fdb[i]);
 	for (i = 0; i < c->cfg.n_fdb; i++)
 		fdb_del += !fdb_has(next, pl->next_ix, &c->cfg.fdb[i]);
-	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:b, s:b, s:b}", "ports_added", add,
+	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:b, s:b, s:b, s:b}", "ports_added", add,
 			"ports_removed", del, "ports_reopened", reo, "ports_changed", live,
 			"fdb_added", fdb_add, "fdb_removed", fdb_del,
 			"switch_changed", c->cfg.sw.fdb_aging_s != next->sw.fdb_aging_s ||
 			c->cfg.sw.stats_interval_s != next->sw.stats_interval_s ||
 			c->cfg.sw.flow_cache != next->sw.flow_cache ||
-			c->cfg.sw.acl_flow_timeout_s != next->sw.acl_flow_timeout_s,
-			"acl_changed", !cfg_acl_equal(&c->cfg, next), "ipsec_changed", ipsec_changed);
+			c->cfg.sw.acl_flow_timeout_s != next->sw.acl_flow_timeout_s ||
+			c->cfg.sw.idle_sleep_us != next->sw.idle_sleep_us,
+			"acl_changed", !cfg_acl_equal(&c->cfg, next), "ipsec_changed", ipsec_changed,
+			"rxq_changed", c->cfg.rxq.auto_rebalance != next->rxq.auto_rebalance ||
+			c->cfg.rxq.interval_s != next->rxq.interval_s ||
+			c->cfg.rxq.threshold != next->rxq.threshold ||
+			c->cfg.rxq.improvement != next->rxq.improvement);
 }
 
 /* Whether ports get other slots (added, removed, reopened). */
@@ -330,6 +335,7 @@ struct prep {
 	struct cfg_acl *old_r;       /* staged: the running rules before */
 	uint32_t old_n;              /* staged: their count */
 	struct cfg_switch old_sw;    /* staged: the switch keys before */
+	struct cfg_rxq old_rxq;      /* staged: the rxq keys before */
 	struct ipsec_ctl_prep ip;    /* the IPsec section's SAs and SPD (ipsec_ctl.h) */
 };
 
@@ -364,6 +370,8 @@ prep_stage(struct vsw_ctrl *c, const struct vsw_config *next, struct prep *pr)
 {
 	pr->old_sw = c->cfg.sw;
 	c->cfg.sw = next->sw;
+	pr->old_rxq = c->cfg.rxq;
+	c->cfg.rxq = next->rxq;
 	if (pr->new_acl) {
 		pr->old_acl = c->acl;
 		pr->old_r = c->cfg.acl;
@@ -385,6 +393,7 @@ prep_unstage(struct vsw_ctrl *c, struct prep *pr)
 	if (!pr->staged)
 		return;
 	c->cfg.sw = pr->old_sw;
+	c->cfg.rxq = pr->old_rxq;
 	if (pr->new_acl) {
 		pr->acl = c->acl;
 		pr->acl_r = c->cfg.acl;

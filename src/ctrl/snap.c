@@ -193,7 +193,7 @@ snap_vlans(struct dp_snap *s, struct ctrl_err *e)
 
 struct dp_snap *
 snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_workers,
-		uint64_t gen, struct ctrl_err *e)
+		const uint8_t (*asg)[DP_MAX_RXQ], uint64_t gen, struct ctrl_err *e)
 {
 	struct dp_snap *s;
 	uint32_t i, q, k = 0;
@@ -210,6 +210,7 @@ snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_
 	s->gen = gen;
 	s->n_workers = n_workers;
 	s->fcache_on = c->sw.flow_cache;
+	s->idle_sleep_us = c->sw.idle_sleep_us;
 	for (i = 0; i < c->n_ports; i++) {
 		if (!ports[i].open || !cfg_port_used(&c->ports[i]))
 			continue;
@@ -228,12 +229,17 @@ snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_
 		snap_free(s);
 		return NULL;
 	}
-	/* Spread the (port, queue) RX pairs over the workers, round robin. */
+	/* Each (port, queue) RX pair on its worker (round robin without a placement). */
 	for (i = 0; i < s->n_ports; i++) {
 		if (!s->port[i].in_use || !s->port[i].admin_up)
 			continue;
-		for (q = 0; q < ports[i].n_rxq; q++, k++) {
-			struct dp_worker_plan *pl = &s->plan[k % n_workers];
+		for (q = 0; q < ports[i].n_rxq && q < DP_MAX_RXQ; q++, k++) {
+			uint32_t w = asg == NULL ? k % n_workers : asg[i][q];
+			struct dp_worker_plan *pl;
+
+			if (w >= n_workers)
+				continue; /* in a move, or unplaced */
+			pl = &s->plan[w];
 
 			if (pl->n_rxq >= DP_MAX_POLL) {
 				ctrl_errf(e, "$.ports", "more than %d RX queues per worker", DP_MAX_POLL);

@@ -15,7 +15,8 @@
 /* Worker counters reported (and reset): X(enum suffix, field of struct dp_worker, name in the
  * statistics). */
 #define WORKER_CTRS(X) X(busy, busy_cycles, "busy_cycles") \
-	X(idle, idle_cycles, "idle_cycles") X(loops, loops, "loops") \
+	X(idle, idle_cycles, "idle_cycles") X(stolen, stolen_cycles, "stolen_cycles") \
+	X(loops, loops, "loops") \
 	X(rxb, rx_bursts, "rx_bursts") X(txb, tx_bursts, "tx_bursts") \
 	X(lpost, learn_posted, "learn_posted") X(llost, learn_lost, "learn_lost") \
 	X(fmiss, fdb_cache_miss, "fdb_cache_misses") X(fch, fcache_hits, "flow_cache_hits") \

@@ -50,6 +50,8 @@
 #define DP_VLAN_WORDS (4096 / 64)
 /** Most RX queues one worker polls. */
 #define DP_MAX_POLL 64
+/** Most RX queues (queue pairs) of one port. */
+#define DP_MAX_RXQ 16
 /** Largest MTU a port may have (jumbo frames). */
 #define DP_MTU_MAX 9000
 /** Bytes of Ethernet header and one 802.1Q tag counted on top of the MTU. */
@@ -212,6 +214,7 @@ struct dp_snap {
 	uint16_t n_ports;                         /**< highest port index in use + 1 */
 	uint16_t n_workers;                       /**< workers planned for */
 	uint8_t fcache_on;                        /**< workers use their flow cache */
+	uint32_t idle_sleep_us;                   /**< sleep between polls once idle, 0: never */
 	struct dp_port port[VSW_MAX_PORTS];       /**< indexed by vswd port index */
 	struct dp_vlan_members *vlan[4096];       /**< members per VLAN ID; NULL: no member */
 	struct dp_worker_plan plan[VSW_MAX_WORKERS]; /**< per worker RX and drain lists */
@@ -232,6 +235,13 @@ struct dp_port_ctr {
 	uint64_t tx_pkts;   /**< frames the port accepted for transmission */
 	uint64_t tx_bytes;  /**< bytes the port accepted */
 	uint64_t tx_drops;  /**< frames for this port that were not sent (egress drops) */
+};
+
+/** Load of one RX queue as its poller measured it (read by the control thread, rxq_ctl.h). */
+struct dp_rxq_ctr {
+	uint64_t pkts;    /**< frames received from the queue */
+	uint64_t cycles;  /**< busy TSC charged to it: its share (by frames) of the iterations
+			   *   that received from it */
 };
 
 struct dp_fdb;
@@ -360,8 +370,12 @@ struct dp_worker {
 	uint64_t fcache_misses;  /**< frames that took the slow path with the flow cache on */
 	uint64_t learn_posted;   /**< learn events posted */
 	uint64_t learn_lost;     /**< learn events lost to a full ring */
-	uint64_t busy_cycles;    /**< TSC spent in iterations that moved packets */
-	uint64_t idle_cycles;    /**< TSC spent in iterations that moved none */
+	uint64_t busy_cycles;    /**< TSC spent in iterations that moved packets, less their
+				  *   polls of empty queues */
+	uint64_t idle_cycles;    /**< TSC spent in iterations that moved none, and polling
+				  *   empty queues */
+	uint64_t stolen_cycles;  /**< TSC of iterations over 2 ms: preempted or stalled, counted
+				  *   neither busy nor idle */
 	uint64_t loops;          /**< poll-loop iterations */
 	uint64_t rx_bursts;      /**< RX polls that returned packets */
 	uint64_t tx_bursts;      /**< TX bursts (calls of rte_eth_tx_burst) */
@@ -373,6 +387,11 @@ struct dp_worker {
 	uint64_t drops[DP_DROP_MAX];        /**< dropped packets by reason */
 	uint64_t stage_cycles[DP_STAGE_MAX]; /**< TSC per stage (only with VSW_CYCLE_STATS) */
 	struct dp_port_ctr port[VSW_MAX_PORTS]; /**< per-port counters */
+	uint64_t poll_idle;      /**< TSC of this walk's polls of queues that had nothing */
+	uint16_t rxq_got[DP_MAX_POLL]; /**< frames from each queue of the plan (by its index in
+					*   rxq[]) in this walk; the poll loop charges them */
+	/** Load per RX queue this worker polled, by port and queue (rxq_ctl.h). */
+	struct dp_rxq_ctr rxq_load[VSW_MAX_PORTS][DP_MAX_RXQ];
 } __rte_cache_aligned;
 
 #ifdef VSW_CYCLE_STATS

@@ -135,6 +135,9 @@ port_queues(struct pmd_port *pp, const struct cfg_port *cfg, const struct rte_et
 	pp->n_rxq = (uint16_t)cfg->queues;
 	if (cfg->type == CFG_PORT_VHOST)
 		pp->n_txq = (uint16_t)cfg->queues;
+	else if (strcmp(di->driver_name, "net_tap") == 0)
+		/* The tap driver pairs each RX queue with a TX queue (one fd each). */
+		pp->n_txq = (uint16_t)cfg->queues;
 	else
 		pp->n_txq = RTE_MAX(RTE_MIN(n_workers, di->max_tx_queues), 1);
 

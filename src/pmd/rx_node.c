@@ -129,29 +129,40 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	const struct dp_snap *s = w->snap;
 	rte_edge_t next = s->fcache_on ? RX_EDGE_FCACHE : RX_EDGE_SWITCH;
 	const struct dp_worker_plan *pl;
+	uint64_t tp, tn;
 	bool trace;
 	uint16_t q, n, total = 0;
 
 	w->n_rx_runs = 0;
+	w->poll_idle = 0;
 	if (unlikely(w->inject != NULL))
 		return rx_inject(graph, node, next);
 	pl = &s->plan[w->id];
 	trace = __atomic_load_n(&w->trace_ctl->active, __ATOMIC_RELAXED) != 0;
 
+	/* The cost of polling a queue that had nothing is idle time (as OVS counts it): one
+	 * TSC read per queue. */
+	tp = rte_rdtsc();
 	for (q = 0; q < pl->n_rxq; q++) {
 		const struct dp_rxq *r = &pl->rxq[q];
 		/* No flow from a VSW_CACHE_NEVER port is ever cached: its frames skip the
 		 * lookup and go straight to the slow path. */
 		rte_edge_t e = s->port[r->port].in_nocache ? RX_EDGE_SWITCH : next;
-		uint16_t b = 0;
+		uint16_t b = 0, got = 0;
 		DP_CYC_START(tc);
 
 		/* A queue that filled a burst is polled again (RX_BURSTS at most): the walk's
 		 * cost is shared by more frames when a queue is busy. */
 		do {
 			n = rx_one(graph, node, w, s, r, e, trace);
-			total += n;
+			got += n;
 		} while (n == DP_BURST && ++b < RX_BURSTS);
+		w->rxq_got[q] = got;
+		total += got;
+		tn = rte_rdtsc();
+		if (got == 0)
+			w->poll_idle += tn - tp;
+		tp = tn;
 		DP_CYC(w, DP_STAGE_RX, tc);
 	}
 	w->moved += total;

@@ -6,6 +6,9 @@
 #include "vsw_walk.h"
 #include "worker.h"
 
+/* Iterations in a row that moved nothing before an idle worker may sleep. */
+#define IDLE_BEFORE_SLEEP 128
+
 /* Moves frames other workers handed off into the TX queue this worker owns. */
 static uint16_t
 drain_handoff(struct dp_worker *w, const struct dp_snap *s, const struct dp_drain *d)
@@ -19,21 +22,54 @@ drain_handoff(struct dp_worker *w, const struct dp_snap *s, const struct dp_drai
 	return n;
 }
 
+/*
+ * Charges the @p dt busy cycles of an iteration to the queues of plan @p pl that gave it
+ * frames, by their share of the frames (the walk handles them together), and clears their
+ * per-walk counts. One division per queue only when several queues shared the walk.
+ */
+static inline void
+rxq_charge(struct dp_worker *w, const struct dp_worker_plan *pl, uint64_t dt)
+{
+	uint32_t tot = 0;
+	uint16_t q;
+
+	for (q = 0; q < pl->n_rxq; q++)
+		tot += w->rxq_got[q];
+	if (tot == 0)
+		return; /* only handed-off frames drained */
+	for (q = 0; q < pl->n_rxq; q++) {
+		uint16_t got = w->rxq_got[q];
+		struct dp_rxq_ctr *rc;
+
+		if (got == 0)
+			continue;
+		rc = &w->rxq_load[pl->rxq[q].port][pl->rxq[q].queue];
+		rc->pkts += got;
+		rc->cycles += got == tot ? dt : dt * got / tot;
+		w->rxq_got[q] = 0;
+	}
+}
+
 int
 pmd_worker_main(void *arg)
 {
 	struct pmd_worker *pw = arg;
 	struct dp_worker *w = &pw->dp;
 	struct pmd_shared *sh = pw->sh;
+	/* No iteration of the worker's own takes this long (the largest plan's walk is well
+	 * under a millisecond): a longer one was preempted or stalled. */
+	const uint64_t stall = w->tsc_hz / 500;
+	uint32_t idle_run = 0;
 	uint64_t t0, t1;
 
 	rte_rcu_qsbr_thread_register(sh->qsv, w->id);
 	rte_rcu_qsbr_thread_online(sh->qsv, w->id);
-	/* One TSC read an iteration: its end is the next one's start. */
+	/* Its end is the next one's start. */
 	t0 = rte_rdtsc();
 	while (!sh->stop) {
 		const struct dp_snap *s = __atomic_load_n(&sh->snap, __ATOMIC_ACQUIRE);
 		const struct dp_worker_plan *pl = &s->plan[w->id];
+		uint32_t sleep_us = s->idle_sleep_us;
 		uint16_t i;
 
 		w->now = t0;
@@ -49,17 +85,36 @@ pmd_worker_main(void *arg)
 				w->moved += drain_handoff(w, s, &pl->drain[i]);
 			DP_CYC(w, DP_STAGE_TX, tc);
 		}
+		/* One TSC read an iteration; the quiescent report is charged to the next. */
+		t1 = rte_rdtsc();
+		if (unlikely(t1 - t0 > stall)) {
+			/* Preempted (a shared core) or stalled: not the worker's own time, nor
+			 * what its queues cost. Their frames still count. */
+			w->stolen_cycles += t1 - t0;
+			rxq_charge(w, pl, 0);
+		} else if (w->moved > 0) {
+			uint64_t busy = t1 - t0 - RTE_MIN(w->poll_idle, t1 - t0);
+
+			w->busy_cycles += busy;
+			w->idle_cycles += t1 - t0 - busy;
+			rxq_charge(w, pl, busy);
+		} else {
+			w->idle_cycles += t1 - t0;
+		}
 		/* s is not used past this point: the control thread may free it. */
 		w->snap = NULL;
 		rte_rcu_qsbr_quiescent(sh->qsv, w->id);
 		__atomic_store_n(&pw->heartbeat, pw->heartbeat + 1, __ATOMIC_RELAXED);
-		t1 = rte_rdtsc();
-		if (w->moved > 0)
-			w->busy_cycles += t1 - t0;
-		else
-			w->idle_cycles += t1 - t0;
 		t0 = t1;
 		w->loops++;
+		/* Idle for a while: give the core away (one system call per idle stretch, never
+		 * per packet); the sleep is idle time, not stolen. */
+		idle_run = w->moved > 0 ? 0 : idle_run + 1;
+		if (unlikely(idle_run >= IDLE_BEFORE_SLEEP) && sleep_us != 0) {
+			rte_delay_us_sleep(sleep_us);
+			t0 = rte_rdtsc();
+			w->idle_cycles += t0 - t1;
+		}
 	}
 	rte_rcu_qsbr_thread_offline(sh->qsv, w->id);
 	rte_rcu_qsbr_thread_unregister(sh->qsv, w->id);

@@ -122,7 +122,7 @@ def test_every_method_raw_and_vswctl(cleanup):
     assert got["switch"]["fdb_aging_s"] == 60
     nothing = {"ports_added": [], "ports_removed": [], "ports_reopened": [],
                "ports_changed": [], "fdb_added": 0, "fdb_removed": 0, "switch_changed": False,
-               "acl_changed": False, "ipsec_changed": False}
+               "acl_changed": False, "ipsec_changed": False, "rxq_changed": False}
     assert v.result("config.validate", {"config": doc})["changes"] == nothing
     assert v.result("config.apply", {"config": got})["changes"] == nothing
     with open(v.running) as f:

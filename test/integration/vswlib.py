@@ -236,10 +236,12 @@ class Testpmd(bench.Testpmd):
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, cleanup, vdevs, prefix="guest", lcores="0,1", extra=()):
+    def __init__(self, cleanup, vdevs, prefix="guest", lcores="0,1", extra=(), main_lcore=None):
         self.prefix = prefix
         cleanup.prefixes.append(prefix)
         eal = ["-l", lcores, "--single-file-segments", "-m", "256"]
+        if main_lcore is not None:
+            eal += ["--main-lcore", str(main_lcore)]
         for v in vdevs:
             eal += ["--vdev", v]
         super().__init__(cleanup, eal, ["-i", "--nb-cores=1"] + list(extra), prefix)

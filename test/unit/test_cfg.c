@@ -290,7 +290,7 @@ test_snap_tx_map(void **state)
 	/* Fewer queues than workers and no ring is refused rather than shared unsafely. */
 	ports[0].n_txq = 1;
 	ports[0].handoff = NULL;
-	assert_null(snap_build(&c, ports, 2, 1, &e));
+	assert_null(snap_build(&c, ports, 2, NULL, 1, &e));
 	assert_string_equal(e.path, "$.ports[0]");
 }
 

@@ -142,7 +142,7 @@ ut_snap(const struct vsw_config *c, uint16_t n_workers, uint16_t n_txq, struct p
 			assert_non_null(ports[i].handoff);
 		}
 	}
-	s = snap_build(c, ports, n_workers, 1, &e);
+	s = snap_build(c, ports, n_workers, NULL, 1, &e);
 	if (s == NULL)
 		fail_msg("snapshot refused: %s: %s", e.path, e.msg);
 	return s;

@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""RX queues placed on workers by measured load (doc/rxq.md): a testpmd guest with 4 queue
+pairs on each of two ports sends on every queue into a sink; queues moved by hand skew the
+load; the automatic rebalancing evens it out, with no frame lost across the moves."""
+import time
+
+from vswlib import Testpmd, Vswd, wait_for
+
+MACS = ("02:00:00:00:00:10", "02:00:00:00:00:11")
+SINK = "02:00:00:00:00:99"
+Q = 4
+RING = 1024
+
+
+def start(cleanup, rxq=None):
+    """vswd with two workers (lcores 1 and 2, both on core 1), two 4-queue vhost-user ports
+    and a sink (pcap, transmits nowhere); the guest's frames all go to the sink."""
+    ports = [{"name": "v%d" % i, "type": "vhost-user", "path": "/tmp/vswt-v%d.sock" % i,
+              "queues": Q, "security": {"macs": [MACS[i]]}} for i in (0, 1)]
+    # The sink: a null device that receives nothing, a TX queue per worker.
+    ports.append({"name": "sink", "type": "dpdk", "devargs": "net_null0,no-rx=1"})
+    # Idle workers sleep: the guest's poller shares core 0 with worker 0 without starving
+    # it (or being starved) while either has nothing to do.
+    cfg = {"dpdk": {"lcores": "0@0,1@0,2@1"}, "switch": {"idle_sleep_us": 50}, "ports": ports,
+           "fdb": [{"mac": SINK, "port": "sink"}]}
+    if rxq is not None:
+        cfg["rxq"] = rxq
+    v = Vswd(cleanup, cfg).start()
+    vdevs = ["net_virtio_user%d,path=/tmp/vswt-v%d.sock,mac=%s,queues=%d,queue_size=%d"
+             % (i, i, MACS[i], Q, RING) for i in (0, 1)]
+    # The guest's forwarding lcore alone on core 0 (vswd's main lcore sleeps): what it offers
+    # each queue does not depend on how busy the workers are; they share core 1 evenly.
+    tp = Testpmd(cleanup, vdevs, main_lcore=1,
+                 extra=["--eth-peer=0," + SINK, "--eth-peer=1," + SINK, "--rxq=%d" % Q,
+                        "--txq=%d" % Q, "--rxd=%d" % RING, "--txd=%d" % RING,
+                        "--total-num-mbufs=65536", "--txpkts=1500"])
+    tp.read_prompt()
+    wait_for(lambda: all(p["link"] == "up" for p in v.stats()["ports"]
+                         if p["name"] != "sink"), 20, "guest links up")
+    return v, tp
+
+
+def placement(v):
+    """{(port, queue): worker} and the rxq.show result."""
+    r = v.result("rxq.show")
+    return {(q["port"], q["queue"]): q["worker"] for q in r["queues"]}, r
+
+
+def brief(v):
+    r = v.result("rxq.show")
+    return ([(w["load_pct"], w["queues"]) for w in r["workers"]],
+            [(q["port"], q["queue"], q["worker"], q["load_pct"], q["pps"]) for q in r["queues"]])
+
+
+def worker_loads(v):
+    return [w["load_pct"] for w in v.result("rxq.show")["workers"]]
+
+
+def test_rxq_show_and_manual_move(cleanup):
+    """Queues start spread by count; rxq.move moves one; bad moves are refused by name."""
+    v, tp = start(cleanup)
+    pl, r = placement(v)
+    assert len(r["workers"]) == 2 and r["auto_rebalance"] is False
+    assert sorted(pl) == sorted([("v%d" % i, q) for i in (0, 1) for q in range(Q)] +
+                                [("sink", 0)])
+    per = [list(pl.values()).count(w) for w in (0, 1)]
+    assert abs(per[0] - per[1]) <= 1, pl
+    target = 1 - pl[("v0", 2)]
+    assert v.result("rxq.move", {"port": "v0", "queue": 2, "worker": target})["worker"] == \
+        target
+    pl2, r2 = placement(v)
+    assert pl2[("v0", 2)] == target
+    assert [q["moves"] for q in r2["queues"] if (q["port"], q["queue"]) == ("v0", 2)] == [1]
+    for params, path in (({"port": "v0", "queue": 9, "worker": 0}, "params.queue"),
+                         ({"port": "v0", "queue": 0, "worker": 5}, "params.worker"),
+                         ({"port": "nope", "queue": 0, "worker": 0}, "params.port")):
+        ans = v.call("rxq.move", params)
+        assert "error" in ans and ans["error"]["data"]["path"] == path, ans
+    assert placement(v)[0] == pl2
+    # vswctl: the same methods, --json for scripts.
+    out = v.ctl("--json", "rxq", "show", check=0).stdout
+    assert '"queues"' in out
+    assert "v0" in v.ctl("rxq", "show", check=0).stdout
+    tp.quit()
+    v.stop()
+
+
+def test_rxq_auto_rebalance_no_loss(cleanup):
+    """Six of the eight busy queues put on worker 1, two on worker 0: once worker 1 stayed
+    above the threshold for the interval, the automatic rebalancing judges the dry run worth
+    the margin and moves queues (four busy ones each), and every frame the guest sent reached
+    the sink, none dropped, across the moves.
+
+    What this machine cannot show: that the busiest worker's measured load then falls by the
+    margin. The guest's poller shares core 0 with worker 0 (two cores, three pollers): worker
+    0 is slower per frame than worker 1, and the guest sends as fast as its share of the core
+    lets it, so the offered load itself changes with the placement. The figures are printed
+    (pytest -s) and discussed in doc/rxq.md."""
+    v, tp = start(cleanup)
+    # Skew: six of the eight busy queues on worker 1 (alone on core 1), two on worker 0.
+    for port, q in [("v0", q) for q in range(Q)] + [("v1", 0), ("v1", 1)]:
+        v.result("rxq.move", {"port": port, "queue": q, "worker": 1})
+    for q in (2, 3):
+        v.result("rxq.move", {"port": "v1", "queue": q, "worker": 0})
+    tp.cmd("set fwd txonly")
+    tp.cmd("start")
+    time.sleep(3)
+    before = worker_loads(v)
+    print("loads before", before, brief(v))
+    assert before[1] > 0
+    margin = 25
+    doc = v.result("config.get")
+    doc["rxq"] = {"auto_rebalance": True, "interval": 2,
+                  "threshold": max(int(before[1] * 0.7), 1), "improvement": margin}
+    res = v.result("config.apply", {"config": doc})
+    assert res["changes"]["rxq_changed"] and res["changes"]["ports_reopened"] == []
+    wait_for(lambda: v.result("rxq.show")["rebalances"] >= 1, 20, "an automatic rebalance")
+    r = v.result("rxq.show")
+    last = r["last"]
+    print("judged", last)
+    assert last["applied"] and not last["forced"] and last["moves"] > 0
+    assert last["improvement_pct"] >= margin
+    assert last["busiest_after_pct"] < last["busiest_before_pct"]
+    busy = [q["worker"] for q in r["queues"] if q["port"] != "sink"]
+    assert sorted(busy.count(w) for w in (0, 1)) == [4, 4], r["queues"]
+    time.sleep(3)
+    after = worker_loads(v)
+    print("loads after", after, brief(v))
+    tp.cmd("stop")
+    time.sleep(1)
+    sent = tp.tx_packets()
+    st = v.stats()
+    rx = v.port(st, "v0")["rx_packets"] + v.port(st, "v1")["rx_packets"]
+    assert rx == sent, (rx, sent)
+    assert v.port(st, "sink")["tx_packets"] == rx
+    assert st["drops"]["total"] == 0, st["drops"]
+    tp.quit()
+    v.stop()
