@@ -9,7 +9,8 @@ set -u
 need_root
 apt_install "${BUILD_PKGS[@]}" clang libclang-rt-14-dev jq dpdk-dev python3-pytest python3-scapy \
 	python3-cryptography librte-crypto-ipsec-mb23 iproute2 iputils-ping \
-	tshark procps python3-matplotlib systemd dnsmasq-base busybox ethtool
+	tshark procps python3-matplotlib systemd dnsmasq-base busybox ethtool \
+	qemu-system-x86 linux-image-cloud-amd64 cpio
 build -Dtests=true
 
 cleanup() {
@@ -19,6 +20,7 @@ cleanup() {
 	done
 	pkill -f "$VSW_BUILD/vswd" 2>/dev/null
 	pkill -f 'dpdk-testpmd.*--file-prefix guest' 2>/dev/null
+	pkill -f 'qemu-system-x86_64.*vswt-mig' 2>/dev/null
 	rm -f /dev/hugepages/vswt*map_* /dev/hugepages/guestmap_* /tmp/vswt-*.sock
 	# EAL runtime directories of our prefixes, and the tests' temporary files.
 	rm -rf /var/run/dpdk/vswt* /var/run/dpdk/guest* /var/run/dpdk/ut_* /tmp/vswt-* "$PYTEST_TMP"

@@ -158,6 +158,7 @@ struct cfg_api {
 /** One entry of "ports". */
 struct cfg_port {
 	char name[CFG_NAME_LEN];   /**< unique name */
+	char profile[CFG_NAME_LEN]; /**< its policy's profile (profile_cfg.h), "" = its own */
 	uint32_t type;             /**< enum cfg_port_type */
 	char devargs[512];         /**< dpdk: PCI address or vdev devargs */
 	char path[108];            /**< vhost-user: socket path */
@@ -215,6 +216,7 @@ struct vsw_config {
 	uint32_t n_acl;              /**< entries in acl */
 	struct cfg_acl *acl;         /**< "acl" (malloc'd, n_acl entries) */
 	struct cfg_ipsec ipsec;      /**< "ipsec": port_idx and uplink_idx as for acl */
+	json_t *profiles;            /**< "profiles" as written (owned reference), NULL: none */
 };
 
 /**
@@ -238,6 +240,12 @@ json_t *cfg_emit(const struct vsw_config *c);
 
 /** Port @p p alone as its JSON object (an element of "ports"). */
 json_t *cfg_port_emit(const struct cfg_port *p);
+
+/**
+ * Parses port object @p obj (as an element of "ports", after profile_merge()) into @p p.
+ * @return 0, or -EINVAL with @p e naming the path under @p path.
+ */
+int cfg_port_parse_obj(json_t *obj, struct cfg_port *p, const char *path, struct ctrl_err *e);
 
 /**
  * Checks that @p next keeps every setting of @p cur that needs a restart ("dpdk", "api", the

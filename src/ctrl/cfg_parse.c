@@ -9,6 +9,7 @@
 #include "cfg_policy.h"
 #include "cfg_schema.h"
 #include "ipsec_cfg.h"
+#include "profile_cfg.h"
 
 static const char *const port_types[] = { "dpdk", "vhost-user", NULL };
 static const char *const vhost_modes[] = { "server", "client", NULL };
@@ -299,6 +300,10 @@ static const struct cfg_item port_items[] = {
 	{ .key = "pvlan", .type = CFG_T_FUNC, .fn = cfg_parse_pvlan, .emit = cfg_emit_pvlan,
 	  .live = true, .help = "private VLAN role: {\"mode\": \"isolated\"|\"community\"|"
 		  "\"promiscuous\", \"secondary\": N}; \"vlan\" is the primary" },
+	{ .key = "profile", .type = CFG_T_STR, .off = offsetof(struct cfg_port, profile),
+	  .size = CFG_NAME_LEN, .live = true,
+	  .help = "the VM's profile (its name, or a MAC it lists): vlan, security, pvlan and "
+		  "mirror come from $.profiles" },
 	{ .key = "mirror", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, mirror),
 	  .names = cfg_mirror_names, .def = CFG_MIRROR_NONE, .live = true,
 	  .help = "port mirroring: none, source (copied) or destination (gets the copies)" },
@@ -315,12 +320,29 @@ static int
 parse_port(json_t *a, size_t i, void *obj, const char *path, struct ctrl_err *e)
 {
 	struct vsw_config *c = obj;
+	json_t *po = a;
+	int rc;
 
-	memset(&c->ports[i], 0, sizeof(c->ports[i]));
-	if (cfg_schema_apply(a, port_items, &c->ports[i], path, e) != 0)
-		return -EINVAL;
+	if (json_is_object(a) && json_is_string(json_object_get(a, "profile")) &&
+			json_string_length(json_object_get(a, "profile")) > 0) {
+		po = profile_merge(a, c->profiles, path, e);
+		if (po == NULL)
+			return -EINVAL;
+	}
+	rc = cfg_port_parse_obj(po, &c->ports[i], path, e);
+	if (po != a)
+		json_decref(po);
+	if (rc != 0)
+		return rc;
 	c->n_ports = (uint32_t)i + 1;
 	return 0;
+}
+
+int
+cfg_port_parse_obj(json_t *obj, struct cfg_port *p, const char *path, struct ctrl_err *e)
+{
+	memset(p, 0, sizeof(*p));
+	return cfg_schema_apply(obj, port_items, p, path, e) != 0 ? -EINVAL : 0;
 }
 
 static int
@@ -445,14 +467,45 @@ emit_api(const void *obj)
 	return cfg_schema_emit(api_items, &((const struct vsw_config *)obj)->api);
 }
 
-json_t *
-cfg_port_emit(const struct cfg_port *p)
+/* Port @p p as JSON with every key, also those its profile holds. */
+static json_t *
+port_emit_full(const struct cfg_port *p)
 {
 	json_t *o = cfg_schema_emit(port_items, p);
 
-	if (p->type != CFG_PORT_VHOST)
+	if (o != NULL && p->type != CFG_PORT_VHOST)
 		json_object_del(o, "mode");
 	return o;
+}
+
+json_t *
+cfg_port_emit(const struct cfg_port *p)
+{
+	json_t *o = port_emit_full(p);
+	const char *const *k;
+
+	/* A port with a profile is written with the profile's name only: it applies back. */
+	if (o != NULL && p->profile[0] != '\0')
+		for (k = profile_keys; *k != NULL; k++)
+			json_object_del(o, *k);
+	else if (o != NULL)
+		json_object_del(o, "profile");
+	return o;
+}
+
+static int
+parse_profiles(json_t *v, void *obj, const char *path, struct ctrl_err *e)
+{
+	return profile_cfg_parse(v, &((struct vsw_config *)obj)->profiles, path, e);
+}
+
+static json_t *
+emit_profiles(const void *obj)
+{
+	const struct vsw_config *c = obj;
+
+	return c->profiles != NULL && json_array_size(c->profiles) > 0 ?
+		json_deep_copy(c->profiles) : NULL;
 }
 
 static json_t *
@@ -504,6 +557,9 @@ static const struct cfg_item top_items[] = {
 	  .help = "the JSON-RPC control socket" },
 	{ .key = "rxq", .type = CFG_T_FUNC, .fn = parse_rxq, .emit = emit_rxq, .live = true,
 	  .help = "RX queue placement on workers by load (doc/rxq.md)" },
+	{ .key = "profiles", .type = CFG_T_FUNC, .fn = parse_profiles, .emit = emit_profiles,
+	  .live = true, .help = "port profiles: a VM's policy that follows it to any port "
+	  "(doc/migration.md); before \"ports\", which name them" },
 	{ .key = "ports", .type = CFG_T_FUNC, .fn = parse_ports, .emit = emit_ports, .live = true,
 	  .help = "the ports" },
 	{ .key = "fdb", .type = CFG_T_FUNC, .fn = parse_fdb, .emit = emit_fdb, .live = true,
@@ -554,7 +610,8 @@ cfg_restart_check(const struct vsw_config *cur, const struct vsw_config *next,
 enum cfg_port_change
 cfg_port_diff(const struct cfg_port *a, const struct cfg_port *b)
 {
-	json_t *x = cfg_port_emit(a), *y = cfg_port_emit(b);
+	/* With the keys of their profiles: a changed profile changes its ports. */
+	json_t *x = port_emit_full(a), *y = port_emit_full(b);
 	enum cfg_port_change r = CFG_PORT_SAME;
 	const struct cfg_item *it;
 
@@ -595,6 +652,8 @@ cfg_free(struct vsw_config *c)
 	c->acl = NULL;
 	c->n_acl = 0;
 	ipsec_cfg_free(&c->ipsec);
+	json_decref(c->profiles);
+	c->profiles = NULL;
 }
 
 int

@@ -336,6 +336,7 @@ struct prep {
 	uint32_t old_n;              /* staged: their count */
 	struct cfg_switch old_sw;    /* staged: the switch keys before */
 	struct cfg_rxq old_rxq;      /* staged: the rxq keys before */
+	json_t *old_profiles;        /* staged: the profiles before (the reference) */
 	struct ipsec_ctl_prep ip;    /* the IPsec section's SAs and SPD (ipsec_ctl.h) */
 };
 
@@ -372,6 +373,8 @@ prep_stage(struct vsw_ctrl *c, const struct vsw_config *next, struct prep *pr)
 	c->cfg.sw = next->sw;
 	pr->old_rxq = c->cfg.rxq;
 	c->cfg.rxq = next->rxq;
+	pr->old_profiles = c->cfg.profiles;
+	c->cfg.profiles = json_incref(next->profiles);
 	if (pr->new_acl) {
 		pr->old_acl = c->acl;
 		pr->old_r = c->cfg.acl;
@@ -394,6 +397,9 @@ prep_unstage(struct vsw_ctrl *c, struct prep *pr)
 		return;
 	c->cfg.sw = pr->old_sw;
 	c->cfg.rxq = pr->old_rxq;
+	json_decref(c->cfg.profiles);
+	c->cfg.profiles = pr->old_profiles;
+	pr->old_profiles = NULL;
 	if (pr->new_acl) {
 		pr->acl = c->acl;
 		pr->acl_r = c->cfg.acl;
@@ -539,6 +545,7 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	c->fdb->aging = (uint64_t)next->sw.fdb_aging_s * c->tsc_hz;
 	c->conn->timeout = (uint64_t)next->sw.acl_flow_timeout_s * c->tsc_hz;
 	ctrl_snap_commit(c, snap);
+	json_decref(pr.old_profiles);
 	ipsec_ctl_commit(&c->ipsec, &pr.ip, &next->ipsec);
 	if (pr.new_acl)
 		acl_retire(c, pr.old_acl, pr.old_r, pr.old_n);

@@ -72,6 +72,61 @@ test_emit_roundtrip(void **state)
 	cfg_free(&d);
 }
 
+/* Profiles: a port takes its policy from the profile it names, by name or by one of the
+ * profile's MACs; it is written back with the name only; a profile change is a live change
+ * of its ports. */
+static void
+test_profiles(void **state)
+{
+	static const char *doc =
+		"{\"profiles\": [{\"name\": \"vm1\", \"vlan\": {\"mode\": \"access\", \"vlan\": 7},"
+		"  \"security\": {\"macs\": [\"52:54:00:00:01:01\"], \"dhcp_guard\": true}}],"
+		" \"ports\": [{\"name\": \"va\", \"type\": \"vhost-user\", \"path\": \"/tmp/a.sock\","
+		"  \"profile\": \"vm1\"},"
+		" {\"name\": \"b\", \"type\": \"vhost-user\", \"path\": \"/tmp/b.sock\","
+		"  \"profile\": \"52:54:00:00:01:01\"}, " P0 "]}";
+	struct vsw_config c, c2;
+	struct ctrl_err e;
+	json_t *out, *p0, *prof;
+	char *txt;
+	uint32_t i;
+
+	(void)state;
+	if (parse(doc, &c, &e) != 0)
+		fail_msg("%s: %s", e.path, e.msg);
+	for (i = 0; i < 2; i++) {
+		assert_string_equal(c.ports[i].profile, "vm1");
+		assert_int_equal(c.ports[i].access_vlan, 7);
+		assert_int_equal(c.ports[i].sec.n_macs, 1);
+		assert_true(c.ports[i].sec.dhcp_guard);
+	}
+	assert_string_equal(c.ports[2].profile, "");
+	assert_int_equal(c.ports[2].access_vlan, 1);
+	/* Written back with the profile's name only, and parsed back the same. */
+	out = cfg_emit(&c);
+	p0 = json_array_get(json_object_get(out, "ports"), 1);
+	assert_string_equal(json_string_value(json_object_get(p0, "profile")), "vm1");
+	assert_null(json_object_get(p0, "vlan"));
+	assert_null(json_object_get(p0, "security"));
+	assert_null(json_object_get(json_array_get(json_object_get(out, "ports"), 2), "profile"));
+	assert_int_equal(cfg_parse(out, &c2, &e), 0);
+	assert_int_equal(c2.ports[1].access_vlan, 7);
+	assert_int_equal(cfg_port_diff(&c.ports[1], &c2.ports[1]), CFG_PORT_SAME);
+	cfg_free(&c2);
+	/* The profile changes: its ports change, live. */
+	prof = json_array_get(json_object_get(out, "profiles"), 0);
+	json_object_set_new(prof, "vlan", json_pack("{s:s, s:i}", "mode", "access", "vlan", 9));
+	txt = json_dumps(out, 0);
+	json_decref(out);
+	assert_int_equal(parse(txt, &c2, &e), 0);
+	free(txt);
+	assert_int_equal(c2.ports[0].access_vlan, 9);
+	assert_int_equal(cfg_port_diff(&c.ports[0], &c2.ports[0]), CFG_PORT_LIVE);
+	assert_int_equal(cfg_port_diff(&c.ports[2], &c2.ports[2]), CFG_PORT_SAME);
+	cfg_free(&c2);
+	cfg_free(&c);
+}
+
 static void
 test_defaults(void **state)
 {
@@ -112,6 +167,18 @@ test_errors(void **state)
 		{ "{\"dpdk\": {\"eal_args\": [1]}}", "$.dpdk.eal_args[0]", "string" },
 		{ "{\"switch\": {\"fdb_aging_s\": -1}}", "$.switch.fdb_aging_s", "range" },
 		{ "{\"ports\": {}}", "$.ports", "array" },
+		{ "{\"profiles\": [{\"name\": \"p\", \"devargs\": \"x\"}]}", "$.profiles[0].devargs",
+		  "unknown key" },
+		{ "{\"profiles\": [{\"name\": \"p\"}, {\"name\": \"p\"}]}", "$.profiles[1].name",
+		  "twice" },
+		{ "{\"profiles\": [{\"name\": \"p\", \"vlan\": {\"mode\": \"access\", \"vlan\": 0}}]}",
+		  "$.profiles[0].vlan.vlan", "" },
+		{ "{\"profiles\": [{\"vlan\": {}}]}", "$.profiles[0].name", "name" },
+		{ "{\"ports\": [{\"name\": \"a\", \"type\": \"dpdk\", \"devargs\": \"x\", "
+		  "\"profile\": \"nope\"}]}", "$.ports[0].profile", "no profile" },
+		{ "{\"profiles\": [{\"name\": \"p\"}], \"ports\": [{\"name\": \"a\", \"type\": \"dpdk\", "
+		  "\"devargs\": \"x\", \"profile\": \"p\", \"mirror\": \"source\"}]}", "$.ports[0].mirror",
+		  "set by profile" },
 		{ "{\"ports\": [" P0 ", {\"name\": \"b\"}]}", "$.ports[1].type", "required" },
 		{ "{\"ports\": [{\"type\": \"dpdk\", \"devargs\": \"x\"}]}", "$.ports[0].name", "required" },
 		{ "{\"ports\": [" P0 ", " P0 "]}", "$.ports[1].name", "duplicate" },
@@ -299,6 +366,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_profiles),
 		cmocka_unit_test(test_emit_roundtrip),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_file_and_json_errors),
