@@ -393,6 +393,8 @@ api_port_show(struct vsw_api *a, json_t *p, struct rpc_error *err)
 			pp->n_rxq, "tx_queues", pp->n_txq, "tx_handoff", pp->handoff != NULL,
 			"device", pp->devname));
 	json_object_set_new(res, "stats", sp);
+	if ((x = vmq_ctl_json(a->c, (uint16_t)slot)) != NULL)
+		json_object_set_new(res, "vmq", x);
 	return res;
 }
 

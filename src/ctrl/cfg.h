@@ -129,6 +129,7 @@ struct cfg_switch {
 	bool flow_cache;          /**< workers use their exact-match flow cache */
 	uint32_t acl_flows_max;   /**< most flows of stateful ACL rules tracked at once */
 	uint32_t acl_flow_timeout_s; /**< idle seconds before a stateful flow is forgotten */
+	uint32_t workers;         /**< workers that run (of those dpdk.lcores reserves), 0: all */
 	uint32_t idle_sleep_us;   /**< a worker idle for a while sleeps this long between polls,
 				   *   0: never sleeps (pure polling) */
 };
@@ -155,6 +156,12 @@ struct cfg_api {
 	uint32_t max_depth;    /**< deepest JSON nesting a request may have */
 };
 
+/** A dpdk port's per-VM receive queues (dynamic VMQ). */
+enum cfg_vmq {
+	CFG_VMQ_AUTO = 0,  /**< an rte_flow rule per VM MAC where the device takes them */
+	CFG_VMQ_OFF,       /**< none: the device's RSS only */
+};
+
 /** One entry of "ports". */
 struct cfg_port {
 	char name[CFG_NAME_LEN];   /**< unique name */
@@ -176,6 +183,7 @@ struct cfg_port {
 	uint32_t pvlan_mode;       /**< enum cfg_pvlan_mode ("pvlan.mode") */
 	uint32_t pvlan_secondary;  /**< isolated/community: secondary VLAN ID ("pvlan.secondary") */
 	uint32_t mirror;           /**< enum cfg_mirror */
+	uint32_t vmq;              /**< enum cfg_vmq: per-VM queues on this uplink (doc/vmq.md) */
 	uint32_t ipsec_max_sa;     /**< "ipsec.offload_max_sa": this VM's SAs that may run on
 				    *   the NIC, 0: never (ipsec_place.h) */
 	uint32_t ipsec_prio;       /**< "ipsec.offload_priority": higher VMs first */

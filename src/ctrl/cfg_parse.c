@@ -117,6 +117,10 @@ static const struct cfg_item switch_items[] = {
 	  .off = offsetof(struct cfg_switch, acl_flow_timeout_s), .min = 1, .max = 86400,
 	  .def = 300, .live = true,
 	  .help = "idle seconds after which a stateful ACL flow's return traffic is no longer allowed" },
+	{ .key = "workers", .type = CFG_T_UINT, .off = offsetof(struct cfg_switch, workers),
+	  .max = VSW_MAX_WORKERS, .def = 0, .live = true,
+	  .help = "workers that run, of the lcores dpdk.lcores reserves for them; 0: all. The "
+		  "others poll nothing and sleep" },
 	{ .key = "idle_sleep_us", .type = CFG_T_UINT,
 	  .off = offsetof(struct cfg_switch, idle_sleep_us), .max = 10000, .def = 0, .live = true,
 	  .help = "microseconds a worker sleeps between polls once idle (as OVS pmd-sleep-max): "
@@ -265,6 +269,8 @@ parse_port_vlan(json_t *v, void *obj, const char *path, struct ctrl_err *e)
 	return 0;
 }
 
+static const char *const vmq_modes[] = { "auto", "off", NULL };
+
 static const struct cfg_item port_items[] = {
 	{ .key = "name", .type = CFG_T_STR, .off = offsetof(struct cfg_port, name),
 	  .size = CFG_NAME_LEN, .required = true, .help = "unique port name" },
@@ -307,6 +313,10 @@ static const struct cfg_item port_items[] = {
 	{ .key = "mirror", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, mirror),
 	  .names = cfg_mirror_names, .def = CFG_MIRROR_NONE, .live = true,
 	  .help = "port mirroring: none, source (copied) or destination (gets the copies)" },
+	{ .key = "vmq", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, vmq),
+	  .names = vmq_modes, .def = CFG_VMQ_AUTO, .live = true,
+	  .help = "dpdk: per-VM receive queues, an rte_flow rule per VM MAC (auto: where the "
+		  "device takes them) or off" },
 	{ .key = "ipsec", .type = CFG_T_FUNC, .fn = ipsec_cfg_parse_port,
 	  .emit = ipsec_cfg_emit_port, .live = true,
 	  .help = "IPsec offload: {\"offload_max_sa\": N (VM: its SAs on the NIC, default 512, "
@@ -475,6 +485,8 @@ port_emit_full(const struct cfg_port *p)
 
 	if (o != NULL && p->type != CFG_PORT_VHOST)
 		json_object_del(o, "mode");
+	if (o != NULL && p->type == CFG_PORT_VHOST)
+		json_object_del(o, "vmq");
 	return o;
 }
 

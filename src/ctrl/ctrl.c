@@ -76,6 +76,10 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 		return ctrl_errf(e, "$.dpdk.lcores", "%u worker lcores: need 1..%d besides the "
 				"main lcore", n_workers, VSW_MAX_WORKERS);
 	c->n_workers = (uint16_t)n_workers;
+	if (cfg->sw.workers > n_workers)
+		return ctrl_errf(e, "$.switch.workers", "%u workers: %u lcores are reserved for "
+				"workers (dpdk.lcores)", cfg->sw.workers, n_workers);
+	c->n_active = (uint16_t)(cfg->sw.workers != 0 ? cfg->sw.workers : n_workers);
 	/* The exact worker count is known now: plan again (main.c checked an estimate). */
 	if (mem_check(cfg, n_workers, &c->mem, e) != 0)
 		return -EINVAL;
@@ -118,6 +122,7 @@ ctrl_init(struct vsw_ctrl *c, struct vsw_config *cfg, struct ctrl_err *e)
 		goto fail;
 	if (ipsec_ctl_init(&c->ipsec, c->n_workers, e) != 0)
 		goto fail;
+	c->ipsec.n_active = c->n_active;
 	rc = trace_init(c);
 	if (rc != 0) {
 		ctrl_errf(e, "$.dpdk.memory_mb", "cannot set up packet tracing: %s", strerror(-rc));
@@ -143,6 +148,7 @@ ctrl_snap_prepare(struct vsw_ctrl *c, struct ctrl_err *e)
 			c->gen + 1, e);
 	if (s == NULL)
 		return NULL;
+	s->n_active = c->n_active;
 	s->acl = c->acl;
 	if (ipsec_snap_build(&c->ipsec, &c->cfg.ipsec, &c->cfg, c->ports, s, e) != 0) {
 		snap_free(s);
@@ -204,6 +210,7 @@ ctrl_port_close(struct vsw_ctrl *c, uint16_t slot)
 {
 	struct pmd_port *pp = &c->ports[slot];
 
+	vmq_ctl_port_closing(c, slot);
 	pmd_port_close(pp);
 	/* Its jumbo frames may still sit in other ports' queues: freed at ctrl_fini(). */
 	if (pp->jumbo_pool != NULL && c->n_dead_pools < RTE_DIM(c->dead_pools)) {
@@ -240,6 +247,7 @@ ctrl_poll(struct vsw_ctrl *c)
 
 	ipsec_ctl_poll(&c->ipsec, now, c->tsc_hz);
 	rxq_ctl_poll(c, now);
+	vmq_ctl_sync(c, now);
 	for (i = 0; i < c->n_workers; i++) {
 		dp_fdb_drain(c->fdb, c->workers[i]->dp.learn_ring, now);
 		dp_conn_drain(c->conn, c->workers[i]->dp.conn->ring, now);

@@ -24,6 +24,7 @@
 #include "mem.h"
 #include "port.h"
 #include "rxq_ctl.h"
+#include "vmq_ctl.h"
 #include "trace_ctl.h"
 #include "worker.h"
 
@@ -37,7 +38,8 @@ struct vsw_ctrl {
 	struct dp_acl_set *acl;               /**< ACL classifier of cfg.acl (in the snapshot) */
 	struct dp_conn *conn;                 /**< stateful ACL flows (this thread writes it) */
 	struct pmd_shared sh;                 /**< what the workers read */
-	uint16_t n_workers;                   /**< worker lcores */
+	uint16_t n_workers;                   /**< worker lcores (reserved at start) */
+	uint16_t n_active;                    /**< the running set: workers 0..n_active-1 */
 	struct pmd_worker *workers[VSW_MAX_WORKERS]; /**< worker contexts */
 	uint64_t gen;                         /**< generation of the published snapshot */
 	uint64_t cfg_gen;                     /**< config generation: +1 per applied change */
@@ -52,6 +54,7 @@ struct vsw_ctrl {
 	struct trace_state trace;             /**< packet trace and dry run (trace_ctl.h) */
 	struct ipsec_ctl ipsec;               /**< IPsec SAs, SPD, handoff rings (ipsec_ctl.h) */
 	struct rxq_ctl rxq;                   /**< RX queue placement and loads (rxq_ctl.h) */
+	struct vmq_ctl vmq;                   /**< per-VM uplink queues (vmq_ctl.h) */
 };
 
 /**

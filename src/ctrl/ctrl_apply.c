@@ -281,7 +281,8 @@ plan_report(const struct vsw_ctrl *c, const struct vsw_config *next, const struc
 			c->cfg.sw.stats_interval_s != next->sw.stats_interval_s ||
 			c->cfg.sw.flow_cache != next->sw.flow_cache ||
 			c->cfg.sw.acl_flow_timeout_s != next->sw.acl_flow_timeout_s ||
-			c->cfg.sw.idle_sleep_us != next->sw.idle_sleep_us,
+			c->cfg.sw.idle_sleep_us != next->sw.idle_sleep_us ||
+			c->cfg.sw.workers != next->sw.workers,
 			"acl_changed", !cfg_acl_equal(&c->cfg, next), "ipsec_changed", ipsec_changed,
 			"rxq_changed", c->cfg.rxq.auto_rebalance != next->rxq.auto_rebalance ||
 			c->cfg.rxq.interval_s != next->rxq.interval_s ||
@@ -461,6 +462,7 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	struct dp_snap *snap = NULL;
 	json_t *before, *after;
 	struct plan *pl;
+	uint16_t want;
 	uint32_t j;
 	int rc;
 
@@ -468,6 +470,10 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 		*report = NULL;
 	/* 1: validate. */
 	rc = cfg_restart_check(&c->cfg, next, e);
+	if (rc == 0 && next->sw.workers > c->n_workers)
+		rc = ctrl_errf(e, "$.switch.workers", "%u workers: %u lcores are reserved for "
+				"workers (dpdk.lcores; a change there needs a restart)",
+				next->sw.workers, c->n_workers);
 	if (rc == 0 && c->pool != NULL)
 		rc = pool_check(c, next, e);
 	if (rc != 0)
@@ -556,6 +562,10 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 		if (pl->op[j] == OP_DEL)
 			VSW_LOG(NOTICE, "port %s removed\n", pl->old[j].name);
 	plan_free(pl);
+	want = (uint16_t)(next->sw.workers != 0 ? next->sw.workers : c->n_workers);
+	if (want != c->n_active && rxq_ctl_set_active(c, want, e) != 0)
+		VSW_LOG(ERR, "switch.workers: %s\n", e->msg);
+	vmq_ctl_sync(c, 0); /* the uplinks' rules follow the ports and MACs now */
 	after = cfg_emit(&c->cfg);
 	if (before == NULL || after == NULL || !json_equal(before, after))
 		c->cfg_gen++;

@@ -209,6 +209,7 @@ snap_build(const struct vsw_config *c, const struct pmd_port *ports, uint16_t n_
 	}
 	s->gen = gen;
 	s->n_workers = n_workers;
+	s->n_active = n_workers; /* the control thread narrows it (ctrl_snap_prepare()) */
 	s->fcache_on = c->sw.flow_cache;
 	s->idle_sleep_us = c->sw.idle_sleep_us;
 	for (i = 0; i < c->n_ports; i++) {

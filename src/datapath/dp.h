@@ -213,6 +213,8 @@ struct dp_snap {
 	uint64_t gen;                             /**< generation, increases with each publish */
 	uint16_t n_ports;                         /**< highest port index in use + 1 */
 	uint16_t n_workers;                       /**< workers planned for */
+	uint16_t n_active;                        /**< workers 0..n_active-1 run; the others
+						   *   poll nothing and sleep */
 	uint8_t fcache_on;                        /**< workers use their flow cache */
 	uint32_t idle_sleep_us;                   /**< sleep between polls once idle, 0: never */
 	struct dp_port port[VSW_MAX_PORTS];       /**< indexed by vswd port index */

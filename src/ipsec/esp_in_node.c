@@ -160,7 +160,7 @@ ipsec_in_frames(struct dp_worker *w, const struct dp_snap *s, uint16_t port,
 		}
 		if (ip->sa[sa].owner == w->id) {
 			sa_of[i] = (int16_t)sa;
-		} else if (!handoff) {
+		} else if (!handoff || ip->sa[sa].owner >= VSW_MAX_WORKERS) {
 			/* The owner changed between handoff and now: the frame is lost. */
 			next[i] = dp_next_drop(DP_DROP_IPSEC_OWNER_CHANGED);
 		} else if (ip->in_ring[ip->sa[sa].owner] != NULL &&

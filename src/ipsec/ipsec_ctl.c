@@ -22,6 +22,7 @@ ipsec_ctl_init(struct ipsec_ctl *ic, uint16_t n_workers, struct ctrl_err *e)
 
 	memset(ic, 0, sizeof(*ic));
 	ic->n_workers = n_workers;
+	ic->n_active = n_workers;
 	ic->dead = calloc(IPSEC_MAX_SA, sizeof(*ic->dead));
 	if (ic->dead == NULL)
 		return ctrl_nomem(e, "$", "out of memory for IPsec");
@@ -410,7 +411,8 @@ snap_sa(const struct ipsec_ctl *ic, struct ipsec_rsa *r, const struct cfg_ipsec_
 	else if (vm->sec.n_macs > 0)
 		memcpy(d->dst.addr_bytes, vm->sec.macs[0], RTE_ETHER_ADDR_LEN);
 	/* rte_ipsec takes an inbound SA on one thread at a time: a stable owner by SPI. */
-	d->owner = (uint16_t)(c->spi % ic->n_workers);
+	d->owner = ic->owner_hold ? DP_IPSEC_NO_OWNER :
+		(uint16_t)(c->spi % RTE_MAX(ic->n_active, (uint16_t)1));
 	if (d->outbound)
 		s->port[c->port_idx].ipsec_out = 1;
 	else

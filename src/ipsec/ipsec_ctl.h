@@ -55,6 +55,10 @@ struct ipsec_ctl {
 	struct ipsec_rsa **use_sa;         /**< the SAs snapshots use: t.sa, or staged ones */
 	uint32_t n_use;                    /**< entries in use_sa */
 	uint16_t n_workers;                /**< workers */
+	uint16_t n_active;                 /**< running workers: inbound SAs' owners are among
+					    *   them */
+	bool owner_hold;                   /**< a running-set change: the next snapshot gives
+					    *   inbound SAs no owner (rxq_ctl_set_active()) */
 	struct rte_ring *ring[VSW_MAX_WORKERS]; /**< per worker: inbound frames handed to it
 					    *   (NULL with one worker) */
 };

@@ -59,6 +59,7 @@ struct dp_ipsec_sa {
 	struct rte_ether_addr dst; /**< tunnel: destination MAC of the frames it makes (outbound:
 				    *   the next hop; inbound: the VM) */
 	struct rte_ether_addr src; /**< tunnel: their source MAC (the uplink's) */
+#define DP_IPSEC_NO_OWNER VSW_MAX_WORKERS /**< owner while the running workers change */
 	uint16_t owner;        /**< inbound: the worker that processes it (rte_ipsec allows one
 				*   thread at a time per inbound SA) */
 	uint16_t group;        /**< the first SA with its port, uplink, direction, mode and

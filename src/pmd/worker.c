@@ -70,6 +70,7 @@ pmd_worker_main(void *arg)
 		const struct dp_snap *s = __atomic_load_n(&sh->snap, __ATOMIC_ACQUIRE);
 		const struct dp_worker_plan *pl = &s->plan[w->id];
 		uint32_t sleep_us = s->idle_sleep_us;
+		uint16_t s_active = s->n_active;
 		uint16_t i;
 
 		w->now = t0;
@@ -107,6 +108,13 @@ pmd_worker_main(void *arg)
 		__atomic_store_n(&pw->heartbeat, pw->heartbeat + 1, __ATOMIC_RELAXED);
 		t0 = t1;
 		w->loops++;
+		/* Outside the running set (switch.workers): nothing to poll. */
+		if (unlikely(w->id >= s_active)) {
+			rte_delay_us_sleep(1000);
+			t0 = rte_rdtsc();
+			w->idle_cycles += t0 - t1;
+			continue;
+		}
 		/* Idle for a while: give the core away (one system call per idle stretch, never
 		 * per packet); the sleep is idle time, not stolen. */
 		idle_run = w->moved > 0 ? 0 : idle_run + 1;

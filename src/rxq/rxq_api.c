@@ -41,7 +41,7 @@ rxq_api_rebalance(struct vsw_api *a, json_t *p, struct rpc_error *err)
 	if (json_is_true(json_object_get(p, "dry_run"))) {
 		uint32_t n = rxq_ctl_items(a->c, it);
 
-		rxq_dry_run(it, n, a->c->n_workers, out, &d);
+		rxq_dry_run(it, n, a->c->n_active, out, &d);
 		return dry_json(&d, false);
 	}
 	rc = rxq_ctl_rebalance(a->c, true, &d, &e);

@@ -95,8 +95,8 @@ rxq_ctl_place(struct vsw_ctrl *c, uint8_t plan[VSW_MAX_PORTS][DP_MAX_RXQ])
 		for (q = 0; live && q < c->ports[p].n_rxq && q < DP_MAX_RXQ; q++) {
 			struct rxq_state *st = &r->q[p][q];
 
-			if (st->worker >= c->n_workers)
-				st->worker = RXQ_NONE;
+			if (st->worker >= c->n_active)
+				st->worker = RXQ_NONE; /* its worker left the running set */
 			if (st->worker == RXQ_NONE)
 				continue;
 			load[st->worker] += q_load(r, st, c->cfg.rxq.interval_s);
@@ -113,7 +113,7 @@ rxq_ctl_place(struct vsw_ctrl *c, uint8_t plan[VSW_MAX_PORTS][DP_MAX_RXQ])
 			if (!r->opened[p] || q >= c->ports[p].n_rxq)
 				continue;
 			if (st->worker == RXQ_NONE) {
-				for (w = 1; w < c->n_workers; w++)
+				for (w = 1; w < c->n_active; w++)
 					if (load[w] < load[best] ||
 							(load[w] == load[best] && count[w] < count[best]))
 						best = w;
@@ -256,7 +256,7 @@ rxq_ctl_rebalance(struct vsw_ctrl *c, bool force, struct rxq_dry *d, struct ctrl
 	bool go;
 	int rc;
 
-	rxq_dry_run(it, n, c->n_workers, out, &dry);
+	rxq_dry_run(it, n, c->n_active, out, &dry);
 	go = force ? dry.moves > 0 && dry.new_max <= dry.cur_max :
 		rxq_worth(&dry, c->cfg.rxq.improvement);
 	r->last.seq++;
@@ -292,8 +292,9 @@ rxq_ctl_move(struct vsw_ctrl *c, uint16_t port, uint16_t queue, uint16_t worker,
 	if (queue >= c->ports[port].n_rxq)
 		return ctrl_errf(e, "params.queue", "port %s has %u RX queue(s)",
 				c->cfg.ports[port].name, c->ports[port].n_rxq);
-	if (worker >= c->n_workers)
-		return ctrl_errf(e, "params.worker", "there are %u worker(s)", c->n_workers);
+	if (worker >= c->n_active)
+		return ctrl_errf(e, "params.worker", "%u worker(s) run (switch.workers)",
+				c->n_active);
 	it.port = port;
 	it.queue = queue;
 	it.cur = c->rxq.q[port][queue].worker;
@@ -302,6 +303,52 @@ rxq_ctl_move(struct vsw_ctrl *c, uint16_t port, uint16_t queue, uint16_t worker,
 	if (it.cur == out)
 		return 0;
 	return apply(c, &it, 1, &out, e);
+}
+
+int
+rxq_ctl_set_active(struct vsw_ctrl *c, uint16_t n, struct ctrl_err *e)
+{
+	struct rxq_ctl *r = &c->rxq;
+	uint16_t old = c->n_active, p, q;
+	bool any = false;
+	int rc;
+
+	if (n == 0 || n > c->n_workers)
+		return ctrl_errf(e, "$.switch.workers", "%u workers: %u lcores are reserved for "
+				"workers (dpdk.lcores)", n, c->n_workers);
+	if (n == old)
+		return 0;
+	/* Phase 1: the queues of leaving workers off every plan, and the inbound SAs whose
+	 * owner changes owned by none (their frames meanwhile: ipsec_owner_changed). */
+	for (p = 0; p < VSW_MAX_PORTS; p++)
+		for (q = 0; q < DP_MAX_RXQ; q++)
+			if (r->q[p][q].worker != RXQ_NONE && r->q[p][q].worker >= n) {
+				r->q[p][q].hold = 1;
+				any = true;
+			}
+	c->ipsec.owner_hold = true;
+	rc = ctrl_publish(c, e);
+	if (rc == 0 && any)
+		handoff_settle(c);
+	/* Phase 2: the new set; the held queues go to the least loaded running workers. */
+	c->n_active = n;
+	c->ipsec.n_active = n;
+	c->ipsec.owner_hold = false;
+	for (p = 0; p < VSW_MAX_PORTS; p++)
+		for (q = 0; q < DP_MAX_RXQ; q++)
+			if (r->q[p][q].hold) {
+				r->q[p][q].hold = 0;
+				r->q[p][q].worker = RXQ_NONE;
+				r->q[p][q].moves++;
+			}
+	rc = ctrl_publish(c, e);
+	if (rc != 0)
+		return rc;
+	VSW_LOG(NOTICE, "rxq: %u of %u workers run now (were %u)\n", n, c->n_workers, old);
+	/* New workers take load from the busy ones (only queues with load move). */
+	if (n > old && rxq_ctl_rebalance(c, true, NULL, e) < 0)
+		return ctrl_err_rc(e, -ENOMEM);
+	return 0;
 }
 
 void
@@ -318,8 +365,8 @@ rxq_ctl_poll(struct vsw_ctrl *c, uint64_t now)
 	if (now - r->last_tsc < c->tsc_hz)
 		return;
 	sample(c, now);
-	if (!cf->auto_rebalance || c->n_workers < 2 ||
-			!rxq_trigger(&r->whist[0][0], c->n_workers, RXQ_HIST, r->newest,
+	if (!cf->auto_rebalance || c->n_active < 2 ||
+			!rxq_trigger(&r->whist[0][0], c->n_active, RXQ_HIST, r->newest,
 				RTE_MIN(r->fresh, r->have), cf->interval_s, cf->threshold * 100))
 		return;
 	memset(&e, 0, sizeof(e));
@@ -356,8 +403,9 @@ rxq_ctl_json(const struct vsw_ctrl *c)
 				nq += r->q[p][q].worker == w;
 		for (k = 0; k < n; k++)
 			sum += r->whist[w][(r->newest + RXQ_HIST - k) % RXQ_HIST];
-		json_array_append_new(ws, json_pack("{s:i, s:i, s:i, s:f, s:o}", "worker", w,
-				"lcore", (int)c->workers[w]->lcore, "queues", (int)nq,
+		json_array_append_new(ws, json_pack("{s:i, s:i, s:b, s:i, s:f, s:o}", "worker", w,
+				"lcore", (int)c->workers[w]->lcore, "active", w < c->n_active,
+				"queues", (int)nq,
 				"load_pct", n == 0 ? 0.0 : sum / (double)n / 100.0,
 				"history", hist_json(r, r->whist[w], r->have)));
 	}

@@ -105,6 +105,15 @@ int rxq_ctl_rebalance(struct vsw_ctrl *c, bool force, struct rxq_dry *d, struct 
 int rxq_ctl_move(struct vsw_ctrl *c, uint16_t port, uint16_t queue, uint16_t worker,
 		struct ctrl_err *e);
 
+/**
+ * Makes the first @p n of the reserved workers the running set (switch.workers): the queues
+ * of workers that leave move to the running ones (two publishes, as a move), inbound IPsec
+ * SAs get owners among the running workers, workers that join take load by a rebalance.
+ * Workers outside the set poll nothing and sleep. @return 0, or -EINVAL with @p e ("$.switch.
+ * workers") for more than are reserved, or a publish's error.
+ */
+int rxq_ctl_set_active(struct vsw_ctrl *c, uint16_t n, struct ctrl_err *e);
+
 /** rxq.show: settings, the workers' loads, every queue with its worker, load and history. */
 json_t *rxq_ctl_json(const struct vsw_ctrl *c);
 

@@ -12,7 +12,7 @@ Q = 4
 RING = 1024
 
 
-def start(cleanup, rxq=None):
+def start(cleanup, rxq=None, workers=None):
     """vswd with two workers (lcores 1 and 2, both on core 1), two 4-queue vhost-user ports
     and a sink (pcap, transmits nowhere); the guest's frames all go to the sink."""
     ports = [{"name": "v%d" % i, "type": "vhost-user", "path": "/tmp/vswt-v%d.sock" % i,
@@ -25,6 +25,8 @@ def start(cleanup, rxq=None):
            "fdb": [{"mac": SINK, "port": "sink"}]}
     if rxq is not None:
         cfg["rxq"] = rxq
+    if workers is not None:
+        cfg["switch"]["workers"] = workers
     v = Vswd(cleanup, cfg).start()
     vdevs = ["net_virtio_user%d,path=/tmp/vswt-v%d.sock,mac=%s,queues=%d,queue_size=%d"
              % (i, i, MACS[i], Q, RING) for i in (0, 1)]
@@ -126,6 +128,75 @@ def test_rxq_auto_rebalance_no_loss(cleanup):
     time.sleep(3)
     after = worker_loads(v)
     print("loads after", after, brief(v))
+    tp.cmd("stop")
+    time.sleep(1)
+    sent = tp.tx_packets()
+    st = v.stats()
+    rx = v.port(st, "v0")["rx_packets"] + v.port(st, "v1")["rx_packets"]
+    assert rx == sent, (rx, sent)
+    assert v.port(st, "sink")["tx_packets"] == rx
+    assert st["drops"]["total"] == 0, st["drops"]
+    tp.quit()
+    v.stop()
+
+
+def test_vmq_falls_back_to_rss_and_says_why(cleanup):
+    """Dynamic VMQ on devices that take no rte_flow rule (every virtual PMD here): the uplink
+    stays on RSS and port.show says why, with what the device answered; a one-queue uplink
+    and one with vmq off say so too. A VM port's MAC is what it would steer."""
+    ports = [{"name": "up2", "type": "dpdk", "devargs": "net_null0,no-rx=1", "queues": 2},
+             {"name": "up1", "type": "dpdk", "devargs": "net_null1,no-rx=1"},
+             {"name": "upoff", "type": "dpdk", "devargs": "net_null2,no-rx=1", "queues": 2,
+              "vmq": "off"},
+             {"name": "vm", "type": "vhost-user", "path": "/tmp/vswt-vmq.sock",
+              "security": {"macs": [MACS[0]]}}]
+    v = Vswd(cleanup, {"dpdk": {"lcores": "0@0,1@0,2@1"}, "ports": ports}).start()
+    wait_for(lambda: "vmq" in v.result("port.show", {"name": "up2"}), 5, "the VMQ plan")
+    up2 = v.result("port.show", {"name": "up2"})["vmq"]
+    assert up2["mode"] == "rss" and "rte_flow" in up2["why"] and up2["device_said"], up2
+    assert up2["rules"] == []
+    assert "one RX queue" in v.result("port.show", {"name": "up1"})["vmq"]["why"]
+    assert v.result("port.show", {"name": "upoff"})["vmq"]["mode"] == "off"
+    assert "vmq" not in v.result("port.show", {"name": "vm"})
+    # Live: turning it off and on again is a live port change.
+    doc = v.result("config.get")
+    assert "vmq" not in doc["ports"][3]
+    r = v.result("port.set", {"name": "up2", "vmq": "off"})
+    assert r["changes"]["ports_changed"] == ["up2"], r
+    assert v.result("port.show", {"name": "up2"})["vmq"]["mode"] == "off"
+    v.stop()
+
+
+def test_workers_join_and_leave_under_load(cleanup):
+    """Two worker lcores reserved, one running: every queue is on worker 0. Under load a
+    config change lets worker 1 run (it takes busy queues), then stops it again (its queues
+    come back): no frame lost, none dropped. More workers than reserved: refused by path."""
+    v, tp = start(cleanup, workers=1)
+    r = v.result("rxq.show")
+    assert [w["active"] for w in r["workers"]] == [True, False]
+    assert {q["worker"] for q in r["queues"]} == {0}
+    tp.cmd("set fwd txonly")
+    tp.cmd("start")
+    time.sleep(3)
+
+    def set_workers(n):
+        doc = v.result("config.get")
+        doc["switch"]["workers"] = n
+        return v.call("config.apply", {"config": doc})
+    ans = set_workers(2)
+    assert ans["result"]["changes"]["switch_changed"], ans
+    r = v.result("rxq.show")
+    assert r["workers"][1]["active"]
+    on1 = [q for q in r["queues"] if q["worker"] == 1]
+    assert len(on1) >= 3, r["queues"]     # half of the busy queues, by load
+    time.sleep(2)
+    assert v.result("rxq.show")["workers"][1]["load_pct"] > 0
+    ans = set_workers(3)
+    assert ans["error"]["data"]["path"] == "params.config.switch.workers", ans
+    assert "error" not in set_workers(1)
+    r = v.result("rxq.show")
+    assert not r["workers"][1]["active"] and {q["worker"] for q in r["queues"]} == {0}
+    time.sleep(1)
     tp.cmd("stop")
     time.sleep(1)
     sent = tp.tx_packets()
