@@ -395,6 +395,8 @@ api_port_show(struct vsw_api *a, json_t *p, struct rpc_error *err)
 	json_object_set_new(res, "stats", sp);
 	if ((x = vmq_ctl_json(a->c, (uint16_t)slot)) != NULL)
 		json_object_set_new(res, "vmq", x);
+	if ((x = repr_ctl_json(a->c, (uint16_t)slot)) != NULL)
+		json_object_set_new(res, "offload", x);
 	return res;
 }
 

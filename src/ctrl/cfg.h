@@ -32,6 +32,7 @@
 enum cfg_port_type {
 	CFG_PORT_DPDK = 0,  /**< any ethdev by devargs: PCI address or vdev */
 	CFG_PORT_VHOST,     /**< vhost-user socket (net_vhost PMD) */
+	CFG_PORT_REPR,      /**< an SR-IOV VF's representor ethdev (devargs "PCI,representor=vfN") */
 };
 
 /** vhost-user socket roles. */
@@ -288,6 +289,13 @@ struct cfg_fdb_ix *cfg_fdb_index(const struct vsw_config *c);
 int cfg_fdb_find(const struct vsw_config *c, const struct cfg_fdb_ix *ix, uint64_t key);
 
 /** True when slot @p p holds a port (the running config may have empty slots). */
+/** Whether port @p p is an ethdev opened by devargs (dpdk or representor). */
+static inline bool
+cfg_port_is_eth(const struct cfg_port *p)
+{
+	return p->type != CFG_PORT_VHOST;
+}
+
 static inline bool
 cfg_port_used(const struct cfg_port *p)
 {

@@ -7,6 +7,7 @@
 #include "cfg.h"
 #include "cfg_policy.h"
 #include "cfg_schema.h"
+#include "eal_args.h"
 #include "fdb.h"
 #include "ipsec_cfg.h"
 #include "vsw_log.h"
@@ -51,10 +52,17 @@ check_port(struct vsw_config *c, uint32_t i, struct ctrl_err *e)
 					p->name, j);
 		}
 	}
-	if (p->type == CFG_PORT_DPDK) {
+	if (cfg_port_is_eth(p)) {
 		if (p->devargs[0] == '\0') {
 			cfg_path_key(sub, sizeof(sub), path, "devargs");
-			return ctrl_errf(e, sub, "a dpdk port needs devargs");
+			return ctrl_errf(e, sub, "a %s port needs devargs",
+					p->type == CFG_PORT_REPR ? "representor" : "dpdk");
+		}
+		if (p->type == CFG_PORT_REPR && (strstr(p->devargs, ",representor=") == NULL ||
+				eal_devargs_is_vdev(p->devargs))) {
+			cfg_path_key(sub, sizeof(sub), path, "devargs");
+			return ctrl_errf(e, sub, "a representor port names its PF and VF: "
+					"\"0000:03:00.0,representor=vf1\"");
 		}
 		if (p->path[0] != '\0') {
 			cfg_path_key(sub, sizeof(sub), path, "path");
@@ -64,8 +72,13 @@ check_port(struct vsw_config *c, uint32_t i, struct ctrl_err *e)
 			const struct cfg_port *q = &c->ports[j];
 			size_t l = devname_len(p->devargs);
 
-			if (q->type == CFG_PORT_DPDK && devname_len(q->devargs) == l &&
-					strncmp(q->devargs, p->devargs, l) == 0) {
+			/* Representors of one PF share its device: theirs must differ. */
+			bool same = q->type == CFG_PORT_REPR || p->type == CFG_PORT_REPR ?
+				q->type == p->type && strcmp(q->devargs, p->devargs) == 0 :
+				q->type == CFG_PORT_DPDK && devname_len(q->devargs) == l &&
+				strncmp(q->devargs, p->devargs, l) == 0;
+
+			if (same) {
 				cfg_path_key(sub, sizeof(sub), path, "devargs");
 				return ctrl_errf(e, sub, "device \"%.*s\" is also $.ports[%u]",
 						(int)l, p->devargs, j);

@@ -11,7 +11,7 @@
 #include "ipsec_cfg.h"
 #include "profile_cfg.h"
 
-static const char *const port_types[] = { "dpdk", "vhost-user", NULL };
+static const char *const port_types[] = { "dpdk", "vhost-user", "representor", NULL };
 static const char *const vhost_modes[] = { "server", "client", NULL };
 static const char *const admin_states[] = { "down", "up", NULL };
 static const char *const vlan_modes[] = { "access", "trunk", NULL };
@@ -275,7 +275,7 @@ static const struct cfg_item port_items[] = {
 	{ .key = "name", .type = CFG_T_STR, .off = offsetof(struct cfg_port, name),
 	  .size = CFG_NAME_LEN, .required = true, .help = "unique port name" },
 	{ .key = "type", .type = CFG_T_ENUM, .off = offsetof(struct cfg_port, type),
-	  .names = port_types, .required = true, .help = "dpdk or vhost-user" },
+	  .names = port_types, .required = true, .help = "dpdk, vhost-user or representor" },
 	{ .key = "devargs", .type = CFG_T_STR, .off = offsetof(struct cfg_port, devargs),
 	  .size = sizeof(((struct cfg_port *)0)->devargs),
 	  .help = "dpdk: PCI address or vdev, e.g. \"net_tap0,iface=vsw0\"" },

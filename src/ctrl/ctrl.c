@@ -211,6 +211,7 @@ ctrl_port_close(struct vsw_ctrl *c, uint16_t slot)
 	struct pmd_port *pp = &c->ports[slot];
 
 	vmq_ctl_port_closing(c, slot);
+	repr_ctl_port_closing(c, slot);
 	pmd_port_close(pp);
 	/* Its jumbo frames may still sit in other ports' queues: freed at ctrl_fini(). */
 	if (pp->jumbo_pool != NULL && c->n_dead_pools < RTE_DIM(c->dead_pools)) {
@@ -248,6 +249,7 @@ ctrl_poll(struct vsw_ctrl *c)
 	ipsec_ctl_poll(&c->ipsec, now, c->tsc_hz);
 	rxq_ctl_poll(c, now);
 	vmq_ctl_sync(c, now);
+	repr_ctl_sync(c, now);
 	for (i = 0; i < c->n_workers; i++) {
 		dp_fdb_drain(c->fdb, c->workers[i]->dp.learn_ring, now);
 		dp_conn_drain(c->conn, c->workers[i]->dp.conn->ring, now);

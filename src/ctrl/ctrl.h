@@ -25,6 +25,7 @@
 #include "port.h"
 #include "rxq_ctl.h"
 #include "vmq_ctl.h"
+#include "repr_ctl.h"
 #include "trace_ctl.h"
 #include "worker.h"
 
@@ -55,6 +56,7 @@ struct vsw_ctrl {
 	struct ipsec_ctl ipsec;               /**< IPsec SAs, SPD, handoff rings (ipsec_ctl.h) */
 	struct rxq_ctl rxq;                   /**< RX queue placement and loads (rxq_ctl.h) */
 	struct vmq_ctl vmq;                   /**< per-VM uplink queues (vmq_ctl.h) */
+	struct repr_ctl repr;                 /**< representors' NIC offload (repr_ctl.h) */
 };
 
 /**

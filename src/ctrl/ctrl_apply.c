@@ -566,6 +566,7 @@ ctrl_config_apply(struct vsw_ctrl *c, const struct vsw_config *next, bool dry_ru
 	if (want != c->n_active && rxq_ctl_set_active(c, want, e) != 0)
 		VSW_LOG(ERR, "switch.workers: %s\n", e->msg);
 	vmq_ctl_sync(c, 0); /* the uplinks' rules follow the ports and MACs now */
+	repr_ctl_sync(c, 0); /* and the representors' offload their policies */
 	after = cfg_emit(&c->cfg);
 	if (before == NULL || after == NULL || !json_equal(before, after))
 		c->cfg_gen++;

@@ -31,6 +31,21 @@ push(struct eal_args *a, const char *fmt, ...)
 	return 0;
 }
 
+/* Whether the PF of representor port @p i is allow-listed by an earlier port of @p c. */
+static bool
+pf_listed(const struct vsw_config *c, uint32_t i)
+{
+	size_t l = strcspn(c->ports[i].devargs, ",");
+	uint32_t j;
+
+	for (j = 0; j < i; j++)
+		if (cfg_port_is_eth(&c->ports[j]) &&
+				strcspn(c->ports[j].devargs, ",") == l &&
+				strncmp(c->ports[j].devargs, c->ports[i].devargs, l) == 0)
+			return true;
+	return false;
+}
+
 int
 eal_args_build(const struct vsw_config *c, const char *prog, struct eal_args *a)
 {
@@ -60,6 +75,11 @@ eal_args_build(const struct vsw_config *c, const char *prog, struct eal_args *a)
 		if (p->type == CFG_PORT_DPDK && !eal_devargs_is_vdev(p->devargs)) {
 			rc |= push(a, "-a");
 			rc |= push(a, "%s", p->devargs);
+			pci++;
+		} else if (p->type == CFG_PORT_REPR && !pf_listed(c, i)) {
+			/* The PF, once: its representors are probed onto it (rte_dev_probe). */
+			rc |= push(a, "-a");
+			rc |= push(a, "%.*s", (int)strcspn(p->devargs, ","), p->devargs);
 			pci++;
 		}
 	}

@@ -20,7 +20,7 @@ mem_port_needs_jumbo_pool(const struct cfg_port *p, const char *driver, bool sca
 {
 	int i;
 
-	if (p->type != CFG_PORT_DPDK || p->mtu + DP_L2_OVERHEAD <= RTE_MBUF_DEFAULT_DATAROOM ||
+	if (!cfg_port_is_eth(p) || p->mtu + DP_L2_OVERHEAD <= RTE_MBUF_DEFAULT_DATAROOM ||
 			scatter)
 		return false;
 	for (i = 0; chaining_drivers[i] != NULL; i++)
@@ -81,7 +81,7 @@ mem_plan(const struct vsw_config *c, uint32_t n_workers, uint32_t data_room,
 		const struct cfg_port *p = &c->ports[i];
 		uint32_t txq = RTE_MIN(n_workers, p->queues);
 
-		if (p->type == CFG_PORT_DPDK) {
+		if (cfg_port_is_eth(p)) {
 			/* A NIC keeps an mbuf in every RX descriptor, and TX descriptors hold
 			 * frames until completion; a dpdk port gets a TX queue per worker. */
 			held += (uint64_t)p->queues * p->rx_desc;

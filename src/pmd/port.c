@@ -253,6 +253,12 @@ pmd_port_open(struct pmd_port *pp, const struct cfg_port *cfg, uint16_t idx,
 		goto detach;
 	}
 	snprintf(pp->driver, sizeof(pp->driver), "%s", di.driver_name);
+	if (cfg->type == CFG_PORT_REPR && (di.dev_flags == NULL ||
+			!(*di.dev_flags & RTE_ETH_DEV_REPRESENTOR))) {
+		ctrl_errf(e, jpath, "device \"%s\" gave ethdev %u, which is not a representor "
+				"(driver %s)", cfg->devargs, pp->eth_id, di.driver_name);
+		goto close;
+	}
 	if (port_queues(pp, cfg, &di, n_workers, pool, jpath, e) != 0)
 		goto close;
 	if ((cfg->type == CFG_PORT_VHOST && n_workers > 1) || pp->n_txq < n_workers) {
@@ -285,8 +291,10 @@ close:
 	rte_mempool_free(pp->jumbo_pool);
 	pp->jumbo_pool = NULL;
 detach:
-	rte_eal_hotplug_remove(cfg->type == CFG_PORT_DPDK && !eal_devargs_is_vdev(pp->devname) ?
-			"pci" : "vdev", pp->devname);
+	/* A representor's PF stays probed: other ports (or its own ethdev) may use it. */
+	if (cfg->type != CFG_PORT_REPR)
+		rte_eal_hotplug_remove(cfg_port_is_eth(cfg) &&
+				!eal_devargs_is_vdev(pp->devname) ? "pci" : "vdev", pp->devname);
 	if (pp->vhost_server_sock)
 		unlink(pp->path);
 	return -EINVAL;
@@ -305,8 +313,15 @@ pmd_port_close(struct pmd_port *pp)
 		dev = di.device;
 	rte_eth_dev_stop(pp->eth_id);
 	rte_eth_dev_close(pp->eth_id);
-	if (dev != NULL)
-		rte_dev_remove(dev);
+	/* A PF with representors still open (other ports) stays. */
+	if (dev != NULL) {
+		uint16_t id, left = 0;
+
+		RTE_ETH_FOREACH_DEV_OF(id, dev)
+			left++;
+		if (left == 0)
+			rte_dev_remove(dev);
+	}
 	if (pp->handoff != NULL) {
 		while (rte_ring_dequeue(pp->handoff, (void **)&m) == 0)
 			rte_pktmbuf_free(m);

@@ -37,6 +37,14 @@ def test_bench_short_run(tmp_path):
             v = res["vswd"]
             assert v["flow_cache_hits"] > 100 * v["flow_cache_misses"], (case, v)
     assert "vhost-loop" in r.stdout and "vswd/tes" in r.stdout
+    # The multi-queue case: two guests of two queue pairs, two workers, vswd alone.
+    r = subprocess.run([BENCH, "--vswd", VSWD, "--cases", "vhost-mq", "--peers", "testpmd",
+                        "--reps", "1", "--duration", "0.5", "--warmup", "1",
+                        "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stdout + r.stderr
+    res = json.load(open(tmp_path / "bench.json"))["cases"]["vhost-mq"]["results"]
+    assert list(res) == ["vswd"], res
+    assert res["vswd"]["mpps_median"] > 0.01 and res["vswd"]["cycles_per_packet"] > 0, res
     assert os.path.getsize(tmp_path / "bench.png") > 1000
     # Nothing left: processes, hugepage files, runtime dirs, temp dirs; pages given back.
     left = subprocess.run(["pgrep", "-f", "vswbench"], capture_output=True)

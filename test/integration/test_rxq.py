@@ -207,3 +207,20 @@ def test_workers_join_and_leave_under_load(cleanup):
     assert st["drops"]["total"] == 0, st["drops"]
     tp.quit()
     v.stop()
+
+
+def test_representor_refused_cleanly(cleanup):
+    """No SR-IOV NIC here: a representor port that cannot be opened is refused naming its
+    devargs, and nothing changes; its config checks name the field."""
+    v = Vswd(cleanup, {"ports": [{"name": "p0", "type": "dpdk",
+                                  "devargs": "net_null0,no-rx=1"}]}).start()
+    gen = v.result("version")["config_generation"]
+    ans = v.call("port.add", {"name": "vf1", "type": "representor",
+                              "devargs": "0000:00:1f.7,representor=vf1"})
+    assert "error" in ans and ans["error"]["data"]["path"] == "params.devargs", ans
+    assert "cannot open device" in ans["error"]["message"], ans
+    ans = v.call("port.add", {"name": "vf1", "type": "representor", "devargs": "0000:00:1f.7"})
+    assert ans["error"]["data"]["path"] == "params.devargs", ans
+    assert [p["name"] for p in v.result("port.list")] == ["p0"]
+    assert v.result("version")["config_generation"] == gen
+    v.stop()

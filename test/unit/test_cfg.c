@@ -167,6 +167,13 @@ test_errors(void **state)
 		{ "{\"dpdk\": {\"eal_args\": [1]}}", "$.dpdk.eal_args[0]", "string" },
 		{ "{\"switch\": {\"fdb_aging_s\": -1}}", "$.switch.fdb_aging_s", "range" },
 		{ "{\"ports\": {}}", "$.ports", "array" },
+		{ "{\"ports\": [{\"name\": \"r\", \"type\": \"representor\", \"devargs\": \"0000:03:00.0\"}]}",
+		  "$.ports[0].devargs", "PF and VF" },
+		{ "{\"ports\": [{\"name\": \"r\", \"type\": \"representor\"}]}", "$.ports[0].devargs",
+		  "representor port needs devargs" },
+		{ "{\"ports\": [{\"name\": \"r\", \"type\": \"representor\", \"devargs\": "
+		  "\"0000:03:00.0,representor=vf1\"}, {\"name\": \"s\", \"type\": \"representor\", "
+		  "\"devargs\": \"0000:03:00.0,representor=vf1\"}]}", "$.ports[1].devargs", "also" },
 		{ "{\"profiles\": [{\"name\": \"p\", \"devargs\": \"x\"}]}", "$.profiles[0].devargs",
 		  "unknown key" },
 		{ "{\"profiles\": [{\"name\": \"p\"}, {\"name\": \"p\"}]}", "$.profiles[1].name",
@@ -323,6 +330,20 @@ test_eal_args(void **state)
 	assert_string_equal(a.argv[a.argc - 1], "--vdev=x");
 	assert_true(eal_devargs_is_vdev("net_tap0,iface=x"));
 	assert_false(eal_devargs_is_vdev("0000:03:00.0"));
+	cfg_free(&c);
+	/* Two representors of one PF: the PF is allow-listed once, without their arguments. */
+	assert_int_equal(parse("{\"ports\": [{\"name\": \"r1\", \"type\": \"representor\", "
+			"\"devargs\": \"0000:05:00.0,representor=vf1\"}, {\"name\": \"r2\", "
+			"\"type\": \"representor\", \"devargs\": \"0000:05:00.0,representor=vf2\"}]}",
+			&c, &e), 0);
+	assert_int_equal(eal_args_build(&c, "vswd", &a), 0);
+	for (i = 0, pci = 0, nopci = 0; i < a.argc; i++) {
+		pci += strcmp(a.argv[i], "0000:05:00.0") == 0;
+		nopci += strcmp(a.argv[i], "--no-pci") == 0;
+	}
+	assert_int_equal(pci, 1);
+	assert_int_equal(nopci, 0);
+	cfg_free(&c);
 }
 
 /* Two workers, a port with one TX queue: worker 1 hands off to worker 0, which drains. */
