@@ -10,7 +10,7 @@ need_root
 apt_install "${BUILD_PKGS[@]}" clang libclang-rt-14-dev jq dpdk-dev python3-pytest python3-scapy \
 	python3-cryptography librte-crypto-ipsec-mb23 iproute2 iputils-ping \
 	tshark procps python3-matplotlib systemd dnsmasq-base busybox ethtool \
-	qemu-system-x86 linux-image-cloud-amd64 cpio
+	qemu-system-x86 linux-image-cloud-amd64 cpio netsniff-ng
 build -Dtests=true
 
 cleanup() {

@@ -78,6 +78,10 @@ class Cleanup:
                 except subprocess.TimeoutExpired:
                     pass
         for ns in self.netns:
+            # Processes a test started in the namespace (and their children) go first.
+            pids = sh("ip netns pids %s" % ns, check=False).stdout.split()
+            for pid in pids:
+                sh("kill -9 %s" % pid, check=False)
             sh("ip netns del %s" % ns, check=False)
         for link in self.links:
             sh("ip link del %s" % link, check=False)
