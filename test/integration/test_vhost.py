@@ -171,3 +171,29 @@ def test_vhost_port_churn_no_loss(cleanup):
     assert [p["name"] for p in v.result("port.list")] == ["v0", "v1"]
     tp.quit()
     v.stop()
+
+
+def test_vhost_tx_follows_enabled_queues(cleanup):
+    """Ports of 4 queue pairs, a guest that enables 2 (testpmd --rxq/--txq 2 on a 4-pair
+    virtio-user device), two workers: vswd transmits only on the queues the guest enabled
+    (its queue events), each worker on its own, and nothing is lost."""
+    v = Vswd(cleanup, {"dpdk": {"lcores": "0@0,1@1,2@1"},
+                       "ports": vhost_ports("server", queues=4)}).start()
+    vdevs = ["net_virtio_user%d,path=/tmp/vswt-v%d.sock,mac=%s,queues=4" % (i, i, MACS[i])
+             for i in (0, 1)]
+    tp = Testpmd(cleanup, vdevs, extra=["--eth-peer=0," + MACS[1], "--eth-peer=1," + MACS[0],
+                                        "--rxq=2", "--txq=2"])
+    tp.read_prompt()
+    wait_for(lambda: links_up(v), 20, "guest links up")
+    sent, recv = exchange(tp, rounds=3)
+    assert recv[1] == sent[0] and recv[0] == sent[1], (sent, recv)
+    st = v.stats()
+    assert st["drops"]["total"] == 0
+    for name in ("v0", "v1"):
+        qs = v.port(st, name)["queues"]
+        assert len(qs) == 4
+        used = [q["queue"] for q in qs if q["tx_packets"] > 0]
+        assert used and set(used) <= {0, 1}, qs
+        assert all(q["rx_packets"] == 0 for q in qs[2:]), qs
+    tp.quit()
+    check_accounting(v.stop())
