@@ -6,6 +6,7 @@
 #include <rte_cycles.h>
 #include <rte_telemetry.h>
 
+#include "ctrl.h"
 #include "tele.h"
 #include "trace_api.h"
 
@@ -14,6 +15,7 @@ static struct {
 	pthread_mutex_t lock; /**< guards st (held only to swap or read it) */
 	json_t *st;           /**< ctrl_stats_json() of the last refresh, or NULL */
 	json_t *nodes;        /**< trace_nodes_json() of the last refresh, or NULL */
+	json_t *rxq;          /**< rxq_ctl_json() of the last refresh, or NULL */
 	uint64_t next;        /**< TSC of the next refresh */
 } tele = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -132,6 +134,63 @@ cmd_nodes(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* A load in percent as telemetry's integers take it: basis points. */
+static uint64_t
+load_bp(json_t *o)
+{
+	return (uint64_t)(json_number_value(json_object_get(o, "load_pct")) * 100 + 0.5);
+}
+
+static int
+cmd_rxq(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	json_t *o;
+	size_t i;
+
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&tele.lock);
+	json_array_foreach(json_object_get(tele.rxq, "workers"), i, o) {
+		struct rte_tel_data *w = rte_tel_data_alloc();
+		char key[32];
+
+		if (w == NULL)
+			break;
+		rte_tel_data_start_dict(w);
+		rte_tel_data_add_dict_u64(w, "lcore", (uint64_t)json_integer_value(
+				json_object_get(o, "lcore")));
+		rte_tel_data_add_dict_u64(w, "active", json_is_true(json_object_get(o, "active")));
+		rte_tel_data_add_dict_u64(w, "queues", (uint64_t)json_integer_value(
+				json_object_get(o, "queues")));
+		rte_tel_data_add_dict_u64(w, "load_bp", load_bp(o));
+		snprintf(key, sizeof(key), "worker_%zu", i);
+		if (rte_tel_data_add_dict_container(d, key, w, 0) != 0)
+			rte_tel_data_free(w);
+	}
+	json_array_foreach(json_object_get(tele.rxq, "queues"), i, o) {
+		struct rte_tel_data *q = rte_tel_data_alloc();
+		char key[RTE_TEL_MAX_STRING_LEN], *c;
+		json_t *wk = json_object_get(o, "worker");
+
+		if (q == NULL)
+			break;
+		rte_tel_data_start_dict(q);
+		rte_tel_data_add_dict_int(q, "worker", (int)json_integer_value(wk));
+		rte_tel_data_add_dict_u64(q, "load_bp", load_bp(o));
+		rte_tel_data_add_dict_u64(q, "pps", (uint64_t)json_integer_value(
+				json_object_get(o, "pps")));
+		/* Telemetry keys take letters, digits, '_' and '/': "vm-1" queue 2 is "vm_1/2". */
+		snprintf(key, sizeof(key), "%s/%d", json_string_value(json_object_get(o, "port")),
+				(int)json_integer_value(json_object_get(o, "queue")));
+		for (c = key; *c != '\0'; c++)
+			if (*c == '-' || *c == '.')
+				*c = '_';
+		if (rte_tel_data_add_dict_container(d, key, q, 0) != 0)
+			rte_tel_data_free(q);
+	}
+	pthread_mutex_unlock(&tele.lock);
+	return 0;
+}
+
 int
 tele_init(void)
 {
@@ -147,6 +206,9 @@ tele_init(void)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/vswd/nodes", cmd_nodes,
 				"per-node counters of the datapath graph (calls, packets)");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/vswd/rxq", cmd_rxq,
+				"RX queue placement: each worker's and queue's load (basis points)");
 	return rc;
 }
 
@@ -154,14 +216,17 @@ void
 tele_update(const struct vsw_ctrl *c)
 {
 	uint64_t now = rte_rdtsc();
-	json_t *st, *old, *nodes, *old_nodes;
+	json_t *st, *old, *nodes, *old_nodes, *rxq, *old_rxq;
 
 	if (now < tele.next)
 		return;
 	tele.next = now + c->tsc_hz / 5;
 	st = ctrl_stats_json(c);
 	nodes = trace_nodes_json(c);
+	rxq = rxq_ctl_json(c);
 	pthread_mutex_lock(&tele.lock);
+	old_rxq = tele.rxq;
+	tele.rxq = rxq;
 	old = tele.st;
 	tele.st = st;
 	old_nodes = tele.nodes;
@@ -169,6 +234,7 @@ tele_update(const struct vsw_ctrl *c)
 	pthread_mutex_unlock(&tele.lock);
 	json_decref(old);
 	json_decref(old_nodes);
+	json_decref(old_rxq);
 }
 
 void
@@ -179,5 +245,7 @@ tele_fini(void)
 	tele.st = NULL;
 	json_decref(tele.nodes);
 	tele.nodes = NULL;
+	json_decref(tele.rxq);
+	tele.rxq = NULL;
 	pthread_mutex_unlock(&tele.lock);
 }

@@ -295,7 +295,7 @@ def test_telemetry_and_dumpcap(cleanup):
                             "10.79.0.2"], stdout=subprocess.DEVNULL)
     prefix = v.config["dpdk"]["file_prefix"]
     out = subprocess.run(["dpdk-telemetry.py", "-f", prefix], input="/vswd/ports\n"
-                         "/vswd/port,a\n/vswd/stats\n/vswd/nodes\n", capture_output=True, text=True,
+                         "/vswd/port,a\n/vswd/stats\n/vswd/nodes\n/vswd/rxq\n", capture_output=True, text=True,
                          timeout=30).stdout
     ans = {}
     for line in out.splitlines():
@@ -307,6 +307,9 @@ def test_telemetry_and_dumpcap(cleanup):
     nodes = ans["/vswd/nodes"]
     assert nodes["vsw_rx"]["calls"] > 0 and nodes["vsw_fcache"]["packets"] > 0, nodes
     assert "vswtx_0" in nodes and "vswtx_1" in nodes, nodes
+    rxq = ans["/vswd/rxq"]
+    assert rxq["worker_0"]["active"] == 1 and rxq["worker_0"]["queues"] == 2, rxq
+    assert rxq["a/0"]["worker"] == 0 and "load_bp" in rxq["b/0"], rxq
     cap = os.path.join(v.dir, "a.pcapng")
     r = subprocess.run(["dpdk-dumpcap", "--file-prefix=" + prefix, "-i", "net_tapa", "-c", "6",
                         "-w", cap], capture_output=True, text=True, timeout=60)
