@@ -34,6 +34,15 @@ dict_from(struct rte_tel_data *d, json_t *o)
 	}
 }
 
+/* Telemetry keys take letters, digits, '_' and '/': the others of @p key become '_'. */
+static void
+tel_key(char *key)
+{
+	for (; *key != '\0'; key++)
+		if (*key == '-' || *key == '.')
+			*key = '_';
+}
+
 static int
 cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -115,17 +124,15 @@ cmd_nodes(const char *cmd, const char *params, struct rte_tel_data *d)
 	pthread_mutex_lock(&tele.lock);
 	json_array_foreach(tele.nodes, i, n) {
 		struct rte_tel_data *nd = rte_tel_data_alloc();
-		char key[RTE_TEL_MAX_STRING_LEN], *c;
+		char key[RTE_TEL_MAX_STRING_LEN];
 
 		if (nd == NULL)
 			break;
 		rte_tel_data_start_dict(nd);
 		dict_from(nd, n);
-		/* Telemetry keys take letters, digits, '_' and '/': "vswtx-1" is "vswtx_1". */
+		/* "vswtx-1" is "vswtx_1". */
 		snprintf(key, sizeof(key), "%s", json_string_value(json_object_get(n, "node")));
-		for (c = key; *c != '\0'; c++)
-			if (*c == '-')
-				*c = '_';
+		tel_key(key);
 		/* A refused container stays ours to free. */
 		if (rte_tel_data_add_dict_container(d, key, nd, 0) != 0)
 			rte_tel_data_free(nd);
@@ -168,7 +175,7 @@ cmd_rxq(const char *cmd, const char *params, struct rte_tel_data *d)
 	}
 	json_array_foreach(json_object_get(tele.rxq, "queues"), i, o) {
 		struct rte_tel_data *q = rte_tel_data_alloc();
-		char key[RTE_TEL_MAX_STRING_LEN], *c;
+		char key[RTE_TEL_MAX_STRING_LEN];
 		json_t *wk = json_object_get(o, "worker");
 
 		if (q == NULL)
@@ -178,12 +185,10 @@ cmd_rxq(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(q, "load_bp", load_bp(o));
 		rte_tel_data_add_dict_u64(q, "pps", (uint64_t)json_integer_value(
 				json_object_get(o, "pps")));
-		/* Telemetry keys take letters, digits, '_' and '/': "vm-1" queue 2 is "vm_1/2". */
+		/* "vm-1" queue 2 is "vm_1/2". */
 		snprintf(key, sizeof(key), "%s/%d", json_string_value(json_object_get(o, "port")),
 				(int)json_integer_value(json_object_get(o, "queue")));
-		for (c = key; *c != '\0'; c++)
-			if (*c == '-' || *c == '.')
-				*c = '_';
+		tel_key(key);
 		if (rte_tel_data_add_dict_container(d, key, q, 0) != 0)
 			rte_tel_data_free(q);
 	}

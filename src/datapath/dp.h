@@ -392,6 +392,7 @@ struct dp_worker {
 	uint64_t poll_idle;      /**< TSC of this walk's polls of queues that had nothing */
 	uint16_t rxq_got[DP_MAX_POLL]; /**< frames from each queue of the plan (by its index in
 					*   rxq[]) in this walk; the poll loop charges them */
+	uint32_t rx_got;         /**< frames polled in this walk (the sum of rxq_got[]) */
 	/** Load per RX queue this worker polled, by port and queue (rxq_ctl.h). */
 	struct dp_rxq_ctr rxq_load[VSW_MAX_PORTS][DP_MAX_RXQ];
 } __rte_cache_aligned;

@@ -135,6 +135,7 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 
 	w->n_rx_runs = 0;
 	w->poll_idle = 0;
+	w->rx_got = 0;
 	if (unlikely(w->inject != NULL))
 		return rx_inject(graph, node, next);
 	pl = &s->plan[w->id];
@@ -166,6 +167,7 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 		DP_CYC(w, DP_STAGE_RX, tc);
 	}
 	w->moved += total;
+	w->rx_got = total;
 	return total;
 }
 

@@ -24,19 +24,18 @@ drain_handoff(struct dp_worker *w, const struct dp_snap *s, const struct dp_drai
 
 /*
  * Charges the @p dt busy cycles of an iteration to the queues of plan @p pl that gave it
- * frames, by their share of the frames (the walk handles them together), and clears their
- * per-walk counts. One division per queue only when several queues shared the walk.
+ * frames, by their share of the frames (the walk handles them together; the rx node's
+ * counts: dp_worker rx_got, rxq_got[]). One division per queue only when several shared it.
  */
 static inline void
 rxq_charge(struct dp_worker *w, const struct dp_worker_plan *pl, uint64_t dt)
 {
-	uint32_t tot = 0;
+	uint32_t tot = w->rx_got;
 	uint16_t q;
 
-	for (q = 0; q < pl->n_rxq; q++)
-		tot += w->rxq_got[q];
 	if (tot == 0)
 		return; /* only handed-off frames drained */
+	/* The rx node wrote every queue's count this walk: nothing to clear. */
 	for (q = 0; q < pl->n_rxq; q++) {
 		uint16_t got = w->rxq_got[q];
 		struct dp_rxq_ctr *rc;
@@ -46,7 +45,6 @@ rxq_charge(struct dp_worker *w, const struct dp_worker_plan *pl, uint64_t dt)
 		rc = &w->rxq_load[pl->rxq[q].port][pl->rxq[q].queue];
 		rc->pkts += got;
 		rc->cycles += got == tot ? dt : dt * got / tot;
-		w->rxq_got[q] = 0;
 	}
 }
 
